@@ -1,0 +1,1 @@
+"""triton-origin-ci: builds, checks and publishes triton-origin SmartOS images (RFD 46)."""
