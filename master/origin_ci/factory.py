@@ -1,0 +1,102 @@
+"""One flavour's build, as a Buildbot factory: checkout → plan → SmartOS steps → verify → publish.
+
+The SmartOS work is plain shell steps whose command lines are exactly what an operator would
+type in a global zone; the plan step turns the checkout's flavour file into the properties they
+read, so a `buildbot try` patch changes what gets built.
+"""
+from buildbot.plugins import steps, util
+
+from origin_ci import manifest, zone
+from origin_ci.steps.origin import RecordOriginManifest
+from origin_ci.steps.plan import PlanBuild
+from origin_ci.steps.publish import PublishImage
+from origin_ci.steps.verify import VerifyImage
+
+PKGIN = "/opt/local/bin/pkgin"
+PKG_INFO = "/opt/local/sbin/pkg_info"
+OUT_DIR = "out"
+# TOOLS-1634: concurrent imports of one origin on a host race, so imports are serialized per host.
+ORIGIN_IMPORT_LOCK = util.WorkerLock("origin-import", maxCount=1)
+
+VM = util.Property("vm_uuid")
+
+
+@util.renderer
+def zone_payload(props):
+    return zone.zone_payload(props.getProperty("origin_uuid"), props.getProperty("vm_uuid"),
+                             props.getProperty("vm_alias"), props.getProperty("build_zone"))
+
+
+@util.renderer
+def image_manifest(props):
+    plan = props.getProperty("plan")
+    tags = {
+        "triton_origin_ci_origin": f"{plan['origin_name']}@{plan['origin_version']}",
+        "triton_origin_ci_packages": " ".join(plan["packages"]),
+        "triton_origin_ci_git": props.getProperty("got_revision") or "",
+        "triton_origin_ci_build": f"{props.getProperty('buildername')}#{props.getProperty('buildnumber')}",
+    }
+    return manifest.build_manifest(plan, props.getProperty("image_version"),
+                                   props.getProperty("origin_min_platform"), tags)
+
+
+def _upgrade_requested(step):
+    return bool(step.getProperty("plan", {}).get("upgrade"))
+
+
+def _zone_may_exist(step):
+    return bool(step.getProperty("vm_uuid"))
+
+
+def zlogin(*command):
+    return ["zlogin", VM, *command]
+
+
+def make_factory(settings, store):
+    artifacts_dir = util.Interpolate(
+        f"{settings.artifacts_dir}/%(prop:buildername)s/%(prop:buildnumber)s")
+    factory = util.BuildFactory()
+    factory.addSteps([
+        steps.Git(name="checkout", repourl=settings.repo_url, branch=settings.branch,
+                  mode="full", method="clobber", codebase="", haltOnFailure=True),
+        steps.RemoveDirectory(name="clean output", dir=OUT_DIR, haltOnFailure=True),
+        PlanBuild(store, haltOnFailure=True),
+        steps.ShellCommand(name="import origin", haltOnFailure=True,
+                           command=["imgadm", "import", "-q", util.Property("origin_uuid")],
+                           locks=[ORIGIN_IMPORT_LOCK.access("exclusive")]),
+        RecordOriginManifest(origin_uuid=util.Property("origin_uuid"), haltOnFailure=True),
+        steps.JSONStringDownload(zone_payload, workerdest="build-zone.json", workdir=OUT_DIR,
+                                 name="zone payload", haltOnFailure=True),
+        steps.ShellCommand(name="create zone", workdir=OUT_DIR, haltOnFailure=True,
+                           command=["vmadm", "create", "-f", "build-zone.json"]),
+        steps.ShellCommand(name="pkgin update", haltOnFailure=True,
+                           command=zlogin(PKGIN, "-y", "update")),
+        steps.ShellCommand(name="install packages", haltOnFailure=True,
+                           command=zlogin(PKGIN, "-y", "install", util.Property("packages"))),
+        steps.ShellCommand(name="full upgrade", haltOnFailure=True, doStepIf=_upgrade_requested,
+                           command=zlogin(PKGIN, "-y", "full-upgrade")),
+        steps.ShellCommand(name="inventory", workdir=OUT_DIR, haltOnFailure=True,
+                           command=util.Interpolate(
+                               f"zlogin %(prop:vm_uuid)s {PKG_INFO} -X -a > inventory.pkg_summary")),
+        steps.ShellCommand(name="clean pkgin cache", haltOnFailure=True,
+                           command=zlogin(PKGIN, "-y", "clean")),
+        steps.ShellCommand(name="stop zone", haltOnFailure=True, command=["vmadm", "stop", VM]),
+        steps.JSONStringDownload(image_manifest, workerdest="image-manifest.json", workdir=OUT_DIR,
+                                 name="image manifest", haltOnFailure=True),
+        steps.ShellCommand(name="create image", workdir=OUT_DIR, haltOnFailure=True,
+                           command=["imgadm", "create", "-i", "-c", "gzip", "-m", "image-manifest.json",
+                                    "-o", util.Interpolate("%(prop:image_name)s-%(prop:image_version)s"),
+                                    VM]),
+        steps.DirectoryUpload(name="upload artifacts", workersrc=".", workdir=OUT_DIR,
+                              masterdest=artifacts_dir, haltOnFailure=True),
+        VerifyImage(artifacts_dir=artifacts_dir, haltOnFailure=True),
+        PublishImage(store, artifacts_dir=artifacts_dir, haltOnFailure=True),
+        # Cleanup runs whatever happened before: no build zone or output may outlive the build.
+        steps.ShellCommand(name="delete zone", alwaysRun=True, doStepIf=_zone_may_exist,
+                           command=util.Interpolate(
+                               "if vmadm get %(prop:vm_uuid)s >/dev/null 2>&1; "
+                               "then vmadm delete %(prop:vm_uuid)s; "
+                               "else echo 'no build zone %(prop:vm_uuid)s to delete'; fi")),
+        steps.RemoveDirectory(name="remove output", dir=OUT_DIR, alwaysRun=True),
+    ])
+    return factory

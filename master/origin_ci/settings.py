@@ -1,0 +1,149 @@
+"""The master's settings: `master.yaml` and `workers.yaml` in the config directory.
+
+Relative paths in them resolve against the var directory (runtime state, never in git), so the
+same config directory serves the local default and a test's temporary master.
+"""
+import dataclasses
+import os
+
+from origin_ci.configfile import read_yaml
+
+CHANNELS = ("experimental", "dev", "staging", "release", "support")
+NAME_RE = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+
+MASTER_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "title": {"type": "string"},
+        "url": {"type": "string", "pattern": r"^https?://.+/$",
+                "description_of_pattern": "must be an http(s) URL ending in /"},
+        "www_port": {"type": ["integer", "string"]},
+        "worker_port": {"type": ["integer", "string"]},
+        "db_url": {"type": "string"},
+        "image_definitions": {
+            "type": "object", "additionalProperties": False,
+            "properties": {"repo_url": {"type": "string"}, "branch": {"type": "string"}},
+        },
+        "secrets_dir": {"type": "string"},
+        "artifacts_dir": {"type": "string"},
+        "images_dir": {"type": "string"},
+        "default_channel": {"enum": list(CHANNELS)},
+        "nightly": {"type": "object", "additionalProperties": False,
+                    "properties": {"hour": {"type": "integer", "minimum": 0, "maximum": 23},
+                                   "minute": {"type": "integer", "minimum": 0, "maximum": 59}}},
+        "admins": {"type": "array", "items": {"type": "string", "pattern": NAME_RE}},
+    },
+}
+
+WORKERS_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["workers"],
+    "properties": {
+        "workers": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["name"],
+                "properties": {
+                    "name": {"type": "string", "pattern": NAME_RE,
+                             "description_of_pattern": "is not a worker name (letters, digits, . _ -)"},
+                    "max_builds": {"type": "integer", "minimum": 1},
+                    "build_zone": {
+                        "type": "object", "additionalProperties": False,
+                        "properties": {
+                            "brand": {"enum": ["joyent", "joyent-minimal"]},
+                            "max_physical_memory": {"type": "integer", "minimum": 256},
+                            "quota": {"type": "integer", "minimum": 1},
+                            "nic_tag": {"type": "string"},
+                            "ip": {"type": "string"},
+                            "gateway": {"type": "string"},
+                            "resolvers": {"type": "array", "items": {"type": "string"}},
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
+
+BUILD_ZONE_DEFAULTS = {
+    "brand": "joyent-minimal",
+    "max_physical_memory": 2048,
+    "quota": 10,
+    "nic_tag": "admin",
+    "ip": "dhcp",
+    "resolvers": ["8.8.8.8", "8.8.4.4"],
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class WorkerSettings:
+    name: str
+    password_secret: str
+    max_builds: int
+    build_zone: dict
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    config_dir: str
+    var_dir: str
+    title: str
+    url: str
+    www_port: object
+    worker_port: object
+    db_url: str
+    repo_url: str
+    branch: str
+    secrets_dir: str
+    artifacts_dir: str
+    images_dir: str
+    default_channel: str
+    nightly: dict
+    admins: tuple
+    workers: tuple
+
+    @property
+    def flavours_file(self):
+        return os.path.join(self.config_dir, "flavours.yaml")
+
+
+def load_settings(config_dir, var_dir, repo_dir):
+    """Settings from `config_dir`; `repo_dir` is the default source of image definitions."""
+    master = read_yaml(os.path.join(config_dir, "master.yaml"), MASTER_SCHEMA) or {}
+    workers = read_yaml(os.path.join(config_dir, "workers.yaml"), WORKERS_SCHEMA)
+
+    def in_var(path):
+        return os.path.normpath(os.path.join(var_dir, path))
+
+    definitions = master.get("image_definitions", {})
+    return Settings(
+        config_dir=config_dir,
+        var_dir=var_dir,
+        title=master.get("title", "triton-origin-ci"),
+        url=master.get("url", "http://127.0.0.1:8010/"),
+        www_port=master.get("www_port", "tcp:8010:interface=127.0.0.1"),
+        worker_port=master.get("worker_port", "tcp:9989:interface=127.0.0.1"),
+        db_url=master.get("db_url", "sqlite:///state.sqlite"),
+        repo_url=definitions.get("repo_url", repo_dir),
+        branch=definitions.get("branch", "main"),
+        secrets_dir=in_var(master.get("secrets_dir", "secrets")),
+        artifacts_dir=in_var(master.get("artifacts_dir", "artifacts")),
+        images_dir=in_var(master.get("images_dir", "images")),
+        default_channel=master.get("default_channel", "dev"),
+        nightly={"hour": 3, "minute": 0, **master.get("nightly", {})},
+        admins=tuple(master.get("admins", ["admin"])),
+        workers=tuple(
+            WorkerSettings(
+                name=entry["name"],
+                password_secret=f"worker-{entry['name']}",
+                max_builds=entry.get("max_builds", 2),
+                build_zone={**BUILD_ZONE_DEFAULTS, **entry.get("build_zone", {})},
+            )
+            for entry in workers["workers"]
+        ),
+    )
