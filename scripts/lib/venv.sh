@@ -1,0 +1,27 @@
+# Sourced by scripts/run and scripts/test: make .venv hold this project as pyproject.toml says.
+# Sets ROOT, VENV, PY. Re-installs only when pyproject.toml changed since the last install.
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+VENV="$ROOT/.venv"
+PY="$VENV/bin/python"
+
+ensure_venv() {
+    local stamp="$VENV/.installed" want
+    want=$(sha1sum <"$ROOT/pyproject.toml" | cut -d' ' -f1)
+    if [ ! -x "$PY" ]; then
+        echo "creating virtualenv in .venv"
+        "${ORIGIN_CI_PYTHON:-python3}" -m venv "$VENV" ||
+            { echo "python3 -m venv failed (Debian: apt-get install python3-venv)" >&2; return 1; }
+    fi
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+        echo "installing triton-origin-ci and its dependencies into .venv"
+        "$PY" -m pip install -q --upgrade pip >/dev/null
+        "$PY" -m pip install -q -e "$ROOT[test]"
+        echo "$want" >"$stamp"
+    fi
+}
+
+ensure_system_tools() {  # git (build checkouts) and curl (health checks), from Debian if missing
+    command -v git >/dev/null && command -v curl >/dev/null && return
+    command -v apt-get >/dev/null || { echo "please install git and curl" >&2; return 1; }
+    apt-get update -qq && apt-get install -y -qq git curl >/dev/null
+}
