@@ -14,7 +14,7 @@ DEFAULT_SERIES = "1.0"
 UUID_RE = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 # What a pkgsrc package name or pattern (pkg_match) may contain; anything else, notably
 # whitespace, quotes and shell metacharacters, is refused before it can reach a command line.
-PACKAGE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+\-<>=*?\[\]{},]*$")
+PACKAGE_RE = re.compile(r"^[A-Za-z0-9{][A-Za-z0-9._+\-<>=*?\[\]{},]*$")
 AUDIT_POLICIES = ("warn", "fail")
 
 _SETTINGS_PROPERTIES = {
