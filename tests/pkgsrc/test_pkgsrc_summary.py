@@ -114,7 +114,7 @@ def test_pkgname_without_version():
     "data,message",
     [
         (b"PKGNAME=a-1\nthis is not a field\n", "line 2"),
-        (b"PKGNAME=a-1\n\nCOMMENT=orphan\n", "no PKGNAME"),
+        (b"PKGNAME=a-1\n\nCOMMENT=orphan\n", "record 2 .* no PKGNAME"),
         (b"\x1f\x8b\x08\x00garbage", "corrupt"),
         (gzip.compress(SAMPLE)[:-20], "corrupt"),
         (b"BZh9garbage", "corrupt"),

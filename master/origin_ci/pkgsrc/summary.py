@@ -11,10 +11,12 @@ compression is recognised from the data, not from a file name.
 import bz2
 import gzip
 import lzma
+import re
 import zlib
 
 ENCODING = "utf-8"
 ERRORS = "surrogateescape"
+_LINE_WITHOUT_EQUALS = re.compile(r"^[^=\n]+$", re.MULTILINE)
 
 
 class SummaryError(ValueError):
@@ -28,7 +30,7 @@ class SummaryRecord:
     joins the lines with newlines); ``getall`` answers multi-valued ones.
     """
 
-    __slots__ = ("_fields", "pkgname", "pkgbase", "version")
+    __slots__ = ("_text", "_fields", "pkgname", "pkgbase", "version")
 
     def __init__(self, fields):
         """``fields``: ``(name, value)`` pairs in order, or a ``{name: [values]}`` dict."""
@@ -37,27 +39,51 @@ class SummaryRecord:
             for name, value in fields:
                 grouped.setdefault(name, []).append(value)
             fields = grouped
-        self._fields = fields
         names = fields.get("PKGNAME")
         if not names:
             raise SummaryError("record has no PKGNAME")
-        self.pkgname = names[0]
-        base, dash, version = self.pkgname.rpartition("-")
+        self._text = None
+        self._fields = fields
+        self._set_pkgname(names[0])
+
+    @classmethod
+    def _from_text(cls, text, pkgname):
+        # A repository holds 20,000 records of which a caller reads a few fields of a
+        # few: splitting every line up front would dominate the parse, so a record
+        # keeps its text and splits it on first use.
+        record = cls.__new__(cls)
+        record._text = text
+        record._fields = None
+        record._set_pkgname(pkgname)
+        return record
+
+    def _set_pkgname(self, pkgname):
+        self.pkgname = pkgname
+        base, dash, version = pkgname.rpartition("-")
         # A PKGNAME without a dash has no version part.
-        self.pkgbase, self.version = (base, version) if dash else (self.pkgname, "")
+        self.pkgbase, self.version = (base, version) if dash else (pkgname, "")
+
+    def _parsed(self):
+        if self._fields is None:
+            fields = {}
+            for line in self._text.split("\n"):
+                name, _, value = line.partition("=")
+                fields.setdefault(name, []).append(value)
+            self._fields = fields
+        return self._fields
 
     def get(self, field: str) -> str | None:
-        values = self._fields.get(field)
+        values = self._parsed().get(field)
         if values is None:
             return None
         return values[0] if len(values) == 1 else "\n".join(values)
 
     def getall(self, field: str) -> list[str]:
-        return list(self._fields.get(field, ()))
+        return list(self._parsed().get(field, ()))
 
     def fields(self) -> list[tuple[str, str]]:
         """Every ``(name, value)`` pair (repeated fields grouped, in first-seen order)."""
-        return [(name, value) for name, values in self._fields.items() for value in values]
+        return [(name, value) for name, values in self._parsed().items() for value in values]
 
     def __repr__(self):
         return f"SummaryRecord({self.pkgname!r})"
@@ -83,33 +109,29 @@ def parse_pkg_summary(data: bytes) -> list[SummaryRecord]:
     Raises ``SummaryError`` on a line without ``=`` or a record without PKGNAME.
     """
     text = decompress(data).decode(ENCODING, ERRORS)
+    not_a_field = _LINE_WITHOUT_EQUALS.search(text)
+    if not_a_field:
+        line_number = text.count("\n", 0, not_a_field.start()) + 1
+        raise SummaryError(f"line {line_number}: not a VAR=VALUE line: {not_a_field.group()[:80]!r}")
     records = []
-    fields = {}
-    # One flat loop over lines: this runs 400,000 times for a full repository.
-    for line_number, line in enumerate(text.split("\n"), 1):
-        if not line:
-            if fields:
-                records.append(_record(fields, line_number))
-                fields = {}
-            continue
-        name, equals, value = line.partition("=")
-        if not equals:
-            raise SummaryError(f"line {line_number}: not a VAR=VALUE line: {line[:80]!r}")
-        values = fields.get(name)
-        if values is None:
-            fields[name] = [value]
-        else:
-            values.append(value)
-    if fields:
-        records.append(_record(fields, line_number))
+    # Records are separated by one empty line; tolerate several, and none after the last.
+    for chunk in text.split("\n\n"):
+        chunk = chunk.strip("\n")
+        if chunk:
+            records.append(SummaryRecord._from_text(chunk, _pkgname_of(chunk, len(records) + 1)))
     return records
 
 
-def _record(fields, line_number):
-    try:
-        return SummaryRecord(fields)
-    except SummaryError as error:
-        raise SummaryError(f"record ending at line {line_number}: {error}") from None
+def _pkgname_of(chunk, record_number):
+    if chunk.startswith("PKGNAME="):
+        start = 0
+    else:
+        start = chunk.find("\nPKGNAME=") + 1
+        if start == 0:
+            raise SummaryError(f"record {record_number} ({chunk[:60]!r}...) has no PKGNAME")
+    start += len("PKGNAME=")
+    end = chunk.find("\n", start)
+    return chunk[start:] if end < 0 else chunk[start:end]
 
 
 def render_pkg_summary(records) -> bytes:
