@@ -8,11 +8,9 @@ empty line (the last record may or may not be followed by one). Multi-valued fie
 round trip unchanged. Repositories publish it gzip-, bzip2- or xz-compressed; the
 compression is recognised from the data, not from a file name.
 """
-import bz2
-import gzip
-import lzma
 import re
-import zlib
+
+from .compression import CompressionError, decompress
 
 ENCODING = "utf-8"
 ERRORS = "surrogateescape"
@@ -89,26 +87,15 @@ class SummaryRecord:
         return f"SummaryRecord({self.pkgname!r})"
 
 
-def decompress(data: bytes) -> bytes:
-    """``data`` uncompressed: gzip, bzip2 and xz are recognised by their magic bytes."""
-    try:
-        if data[:2] == b"\x1f\x8b":
-            return gzip.decompress(data)
-        if data[:3] == b"BZh":
-            return bz2.decompress(data)
-        if data[:6] == b"\xfd7zXZ\x00":
-            return lzma.decompress(data)
-    except (OSError, EOFError, ValueError, zlib.error, lzma.LZMAError) as error:
-        raise SummaryError(f"corrupt compressed data: {error}") from error
-    return data
-
-
 def parse_pkg_summary(data: bytes) -> list[SummaryRecord]:
     """Every record of a pkg_summary (compressed or plain), in file order.
 
     Raises ``SummaryError`` on a line without ``=`` or a record without PKGNAME.
     """
-    text = decompress(data).decode(ENCODING, ERRORS)
+    try:
+        text = decompress(data).decode(ENCODING, ERRORS)
+    except CompressionError as error:
+        raise SummaryError(str(error)) from error
     not_a_field = _LINE_WITHOUT_EQUALS.search(text)
     if not_a_field:
         line_number = text.count("\n", 0, not_a_field.start()) + 1
