@@ -52,7 +52,7 @@ def zlogin(*command):
     return ["zlogin", VM, *command]
 
 
-def make_factory(settings, store):
+def make_factory(settings, target):
     artifacts_dir = util.Interpolate(
         f"{settings.artifacts_dir}/%(prop:buildername)s/%(prop:buildnumber)s")
     factory = util.BuildFactory()
@@ -60,7 +60,7 @@ def make_factory(settings, store):
         steps.Git(name="checkout", repourl=settings.repo_url, branch=settings.branch,
                   mode="full", method="clobber", codebase="", haltOnFailure=True),
         steps.RemoveDirectory(name="clean output", dir=OUT_DIR, haltOnFailure=True),
-        PlanBuild(store, haltOnFailure=True),
+        PlanBuild(target, haltOnFailure=True),
         steps.ShellCommand(name="import origin", haltOnFailure=True,
                            command=["imgadm", "import", "-q", util.Property("origin_uuid")],
                            locks=[ORIGIN_IMPORT_LOCK.access("exclusive")]),
@@ -90,7 +90,7 @@ def make_factory(settings, store):
         steps.DirectoryUpload(name="upload artifacts", workersrc=".", workdir=OUT_DIR,
                               masterdest=artifacts_dir, haltOnFailure=True),
         VerifyImage(artifacts_dir=artifacts_dir, haltOnFailure=True),
-        PublishImage(store, artifacts_dir=artifacts_dir, haltOnFailure=True),
+        PublishImage(target, artifacts_dir=artifacts_dir, haltOnFailure=True),
         # Cleanup runs whatever happened before: no build zone or output may outlive the build.
         steps.ShellCommand(name="delete zone", alwaysRun=True, doStepIf=_zone_may_exist,
                            command=util.Interpolate(

@@ -9,7 +9,7 @@ from origin_ci import paths
 from origin_ci.configfile import ConfigFileError
 from origin_ci.factory import make_factory
 from origin_ci.flavours import load_flavours
-from origin_ci.local_store import LocalImageStore
+from origin_ci.publish_targets import LocalStoreTarget
 from origin_ci.settings import CHANNELS, load_settings
 from origin_ci.www import www_config
 
@@ -27,8 +27,8 @@ def locate(basedir):
     return location["config_dir"], location["var_dir"]
 
 
-def builder_configs(settings, flavours, store):
-    factory = make_factory(settings, store)
+def builder_configs(settings, flavours, target):
+    factory = make_factory(settings, target)
     return [
         util.BuilderConfig(
             name=flavour.image_name,
@@ -69,7 +69,7 @@ def scheduler_configs(settings, names):
 
 
 def make_master_config(settings, flavours):
-    store = LocalImageStore(settings.images_dir)
+    target = LocalStoreTarget(settings.images_dir)
     names = [flavour.image_name for flavour in flavours]
     return {
         "title": settings.title,
@@ -84,7 +84,7 @@ def make_master_config(settings, flavours):
                           properties={"build_zone": w.build_zone})
             for w in settings.workers
         ],
-        "builders": builder_configs(settings, flavours, store),
+        "builders": builder_configs(settings, flavours, target),
         "schedulers": scheduler_configs(settings, names),
         "www": www_config(settings),
     }

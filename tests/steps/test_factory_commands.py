@@ -37,7 +37,7 @@ def shell_commands(image_name, published=()):
     settings = load_settings(DEFAULT_CONFIG_DIR, "/var/tmp/origin-ci-test", "/repo")
     props = flavour_properties(image_name, published)
     commands = {}
-    for step in make_factory(settings, store=None).steps:
+    for step in make_factory(settings, target=None).steps:
         if "command" in step.kwargs:
             commands[step.kwargs["name"]] = rendered(step.kwargs["command"], props)
     return commands, props

@@ -2,7 +2,9 @@
 from buildbot.process.results import FAILURE, SUCCESS
 from buildbot.test.reactor import TestReactorMixin
 from buildbot.test.steps import ExpectUploadFile, TestBuildStepMixin
-from twisted.trial import unittest
+import unittest
+
+from twisted.python.failure import Failure
 
 from origin_ci.steps.plan import PlanBuild
 
@@ -16,7 +18,7 @@ flavours:
 IMAGE = "triton-origin-x86_64-24.4.1"
 
 
-class FakeStore:
+class FakeTarget:
     def __init__(self, versions):
         self.versions = versions
 
@@ -26,12 +28,20 @@ class FakeStore:
 
 
 class PlanBuildTest(TestBuildStepMixin, TestReactorMixin, unittest.TestCase):
+    """Runs under plain unittest: Buildbot's fake reactor fires everything synchronously, and
+    pytest-twisted already owns the real reactor, which trial would try to start again."""
+
+    def patch(self, owner, attribute, value):  # trial's TestCase.patch, which Buildbot's mixins use
+        original = getattr(owner, attribute)
+        setattr(owner, attribute, value)
+        self.addCleanup(setattr, owner, attribute, original)
+
     def setUp(self):
         self.setup_test_reactor()
-        return self.setup_test_build_step()
+        settle(self.setup_test_build_step())
 
     def plan_step(self, content, published=(), **properties):
-        self.setup_step(PlanBuild(FakeStore(list(published))))
+        self.setup_step(PlanBuild(FakeTarget(list(published))))
         for key, value in {"flavour": IMAGE, "channel": "dev", **properties}.items():
             self.build.setProperty(key, value, "test")
         upload = ExpectUploadFile(workersrc="config/flavours.yaml", workdir="wkdir",
@@ -48,13 +58,13 @@ class PlanBuildTest(TestBuildStepMixin, TestReactorMixin, unittest.TestCase):
         self.expect_property("packages", ["curl", "jq"])
         self.expect_property("vm_alias", f"origin-build-{IMAGE}-{self.build.number}")
         self.expect_property("channel", "dev")
-        return self.run_step()
+        settle(self.run_step(), self.reactor)
 
     def test_try_builds_are_confined_to_experimental(self):
         self.plan_step(FLAVOURS, scheduler="try", channel="release")
         self.expect_outcome(result=SUCCESS)
         self.expect_property("channel", "experimental")
-        return self.run_step()
+        settle(self.run_step(), self.reactor)
 
     def test_checkout_without_the_flavour_fails_clearly(self):
         self.plan_step(FLAVOURS.replace(b"24.4.1", b"21.4.0").replace(
@@ -63,19 +73,32 @@ class PlanBuildTest(TestBuildStepMixin, TestReactorMixin, unittest.TestCase):
         self.expect_log_file_stderr(
             "plan", f"config/flavours.yaml (checkout) defines no flavour {IMAGE} "
                     "(it defines: triton-origin-x86_64-21.4.0)\n")
-        return self.run_step()
+        settle(self.run_step(), self.reactor)
 
     def test_bad_flavour_file_in_checkout_fails_naming_key(self):
         self.plan_step(FLAVOURS + b"    upgrade: maybe\n")
         self.expect_outcome(result=FAILURE)
         self.expect_log_file_stderr(
             "plan", "config/flavours.yaml (checkout): flavours[0].upgrade: 'maybe' is not of type 'boolean'\n")
-        return self.run_step()
+        settle(self.run_step(), self.reactor)
 
     def test_missing_flavour_file(self):
         self.plan_step(None)
         self.expect_outcome(result=FAILURE)
-        return self.run_step()
+        settle(self.run_step(), self.reactor)
+
+
+def settle(deferred, reactor=None):
+    """Wait for `deferred`, moving the fake clock on as a running reactor would."""
+    outcome = []
+    deferred.addBoth(outcome.append)
+    for _ in range(100):
+        if outcome or reactor is None:
+            break
+        reactor.advance(0.1)
+    assert outcome, "the step did not finish under the fake reactor"
+    if isinstance(outcome[0], Failure):
+        outcome[0].raiseException()
 
 
 class ExpectRemoteRefAny:

@@ -4,7 +4,7 @@ import uuid
 
 from buildbot.process import buildstep, results
 from buildbot.steps.worker import CompositeStepMixin
-from twisted.internet import defer, threads
+from twisted.internet import defer
 
 from origin_ci.configfile import ConfigFileError
 from origin_ci.plan import PlanError, make_plan
@@ -16,9 +16,9 @@ class PlanBuild(buildstep.BuildStep, CompositeStepMixin):
     name = "plan"
     description = "planning"
 
-    def __init__(self, store, **kwargs):
+    def __init__(self, target, **kwargs):
         super().__init__(**kwargs)
-        self.store = store
+        self.target = target
 
     @defer.inlineCallbacks
     def run(self):
@@ -28,7 +28,7 @@ class PlanBuild(buildstep.BuildStep, CompositeStepMixin):
             yield log.addStderr(f"the checkout has no {FLAVOURS_IN_CHECKOUT}\n")
             return results.FAILURE
         image_name = self.getProperty("flavour")
-        published = yield threads.deferToThread(self.store.published_versions, image_name)
+        published = yield defer.maybeDeferred(self.target.published_versions, image_name)
         try:
             properties = make_plan(
                 text, f"{FLAVOURS_IN_CHECKOUT} (checkout)", image_name, published,

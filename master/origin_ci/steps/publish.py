@@ -1,10 +1,9 @@
 """Publish step, on the master: credentials and the image store never leave it."""
 import datetime
 import json
-import os
 
 from buildbot.process import buildstep, results
-from twisted.internet import defer, threads
+from twisted.internet import defer
 
 from origin_ci import manifest
 from origin_ci.local_store import StoreError
@@ -27,14 +26,14 @@ def build_metadata(build, properties):
     }
 
 
-def publish_to_store(store, paths, metadata, published_at):
+def prepare_publication(paths, metadata, published_at):
+    """(final manifest, artifacts to publish beside the image); small files, read and written here."""
     with open(paths["manifest"], encoding="utf-8") as handle:
         final = manifest.published_manifest(json.load(handle), published_at)
     metadata_path = paths["manifest"] + ".build.json"
     with open(metadata_path, "w", encoding="utf-8") as handle:
         json.dump({**metadata, "published_at": final["published_at"]}, handle, indent=2, sort_keys=True)
-    return store.publish(final, paths["image"],
-                         artifacts={"inventory": paths["inventory"], "build.json": metadata_path})
+    return final, {"inventory": paths["inventory"], "build.json": metadata_path}
 
 
 class PublishImage(buildstep.BuildStep):
@@ -42,9 +41,9 @@ class PublishImage(buildstep.BuildStep):
     description = "publishing"
     renderables = ["artifacts_dir"]
 
-    def __init__(self, store, artifacts_dir, **kwargs):
+    def __init__(self, target, artifacts_dir, **kwargs):
         super().__init__(**kwargs)
-        self.store = store
+        self.target = target
         self.artifacts_dir = artifacts_dir
 
     @defer.inlineCallbacks
@@ -56,9 +55,9 @@ class PublishImage(buildstep.BuildStep):
             return results.SKIPPED
         paths = artifact_paths(self.artifacts_dir, plan["image_name"], version)
         try:
-            published = yield threads.deferToThread(
-                publish_to_store, self.store, paths, build_metadata(self.build, self),
-                datetime.datetime.now(datetime.UTC))
+            final, artifacts = prepare_publication(paths, build_metadata(self.build, self),
+                                                   datetime.datetime.now(datetime.UTC))
+            published = yield self.target.publish(final, paths["image"], artifacts)
         except (StoreError, OSError) as error:
             yield self.addCompleteLog("error", f"{error}\n")
             self.descriptionDone = ["not published:", str(error)[:120]]
@@ -66,5 +65,5 @@ class PublishImage(buildstep.BuildStep):
         self.setProperty("published_manifest", published, "publish")
         yield self.addCompleteLog("published", f"{published}\n")
         self.descriptionDone = [f"published {plan['image_name']}@{version}",
-                                f"to {os.path.dirname(published)}"]
+                                f"to {self.target.name} ({self.target.description})"]
         return results.SUCCESS
