@@ -9,6 +9,7 @@ import sys
 
 COMMAND_MODULES = [
     "origin_ci.flavours_cli",
+    "origin_ci.imgapi.cli",
 ]
 
 
