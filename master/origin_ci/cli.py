@@ -10,6 +10,7 @@ import sys
 COMMAND_MODULES = [
     "origin_ci.flavours_cli",
     "origin_ci.imgapi.cli",
+    "origin_ci.pkgsrc.cli",
 ]
 
 

@@ -38,15 +38,18 @@ def best_match(pattern: str, pkgnames) -> str | None:
     """The matching name with the highest version, as pkgin picks a dependency.
 
     Ties (equal versions such as ``1.0`` and ``1.0.0``) go to the name that sorts first,
-    as pkg_install's ``pkg_order()`` breaks them. Names without a ``-`` have no version
-    and lose to any name that has one.
+    as pkg_install's ``pkg_order()`` breaks them.
     """
     compiled = compile_pattern(pattern)
+    return pick_newest(name for name in pkgnames if compiled.matches(name))
+
+
+def pick_newest(pkgnames) -> str | None:
+    """The name with the highest version (after its last ``-``); ties to the name that
+    sorts first. Names without a ``-`` have no version and lose to any that have one."""
     best_name = None
     best_key = None
     for pkgname in pkgnames:
-        if not compiled.matches(pkgname):
-            continue
         key = _order_key(pkgname)
         if best_key is None or key > best_key or (key == best_key and pkgname < best_name):
             best_name, best_key = pkgname, key
@@ -58,6 +61,45 @@ def _order_key(pkgname):
     if dash < 0:
         return (False, None)
     return (True, parse_version(pkgname[dash + 1:]))
+
+
+def dash_prefixes(pkgname: str) -> list[str]:
+    """The name itself and each of its prefixes that ends just before a ``-``.
+
+    Every brace-free pattern has an index key (see ``index_key``) that is one of these
+    for each name it matches, which is what lets a pattern and a name find each other
+    through a dictionary instead of a scan.
+    """
+    prefixes = [pkgname]
+    dash = pkgname.find("-")
+    while dash >= 0:
+        prefixes.append(pkgname[:dash])
+        dash = pkgname.find("-", dash + 1)
+    return prefixes
+
+
+class NameIndex:
+    """Package names, indexed so that matching a pattern examines only likely names."""
+
+    def __init__(self, pkgnames):
+        self.pkgnames = list(pkgnames)
+        self._by_prefix = {}
+        for pkgname in self.pkgnames:
+            for prefix in dash_prefixes(pkgname):
+                self._by_prefix.setdefault(prefix, []).append(pkgname)
+
+    def matches(self, pattern: str) -> list[str]:
+        """Every name matching ``pattern``, in the order the names were given."""
+        compiled = compile_pattern(pattern)
+        keys = compiled.index_keys()
+        if keys is None:
+            candidates = self.pkgnames
+        else:
+            candidates = dict.fromkeys(name for key in keys for name in self._by_prefix.get(key, ()))
+        return [name for name in candidates if compiled.matches(name)]
+
+    def best_match(self, pattern: str) -> str | None:
+        return pick_newest(self.matches(pattern))
 
 
 @functools.lru_cache(maxsize=16384)
@@ -77,6 +119,11 @@ class Pattern:
 
     def matches(self, pkgname: str) -> bool:
         return any(alternative.matches(pkgname) for alternative in self.alternatives)
+
+    def index_keys(self):
+        """The alternatives' index keys, or None when one of them has none."""
+        keys = [alternative.index_key() for alternative in self.alternatives]
+        return None if None in keys else keys
 
     def __repr__(self):
         return f"Pattern({self.text!r})"
