@@ -82,7 +82,8 @@ class NameIndex:
     """Package names, indexed so that matching a pattern examines only likely names."""
 
     def __init__(self, pkgnames):
-        self.pkgnames = list(pkgnames)
+        self.pkgnames = list(dict.fromkeys(pkgnames))  # each name once, first-seen order
+        self._position = {pkgname: position for position, pkgname in enumerate(self.pkgnames)}
         self._by_prefix = {}
         for pkgname in self.pkgnames:
             for prefix in dash_prefixes(pkgname):
@@ -95,7 +96,8 @@ class NameIndex:
         if keys is None:
             candidates = self.pkgnames
         else:
-            candidates = dict.fromkeys(name for key in keys for name in self._by_prefix.get(key, ()))
+            found = {name for key in keys for name in self._by_prefix.get(key, ())}
+            candidates = sorted(found, key=self._position.__getitem__)
         return [name for name in candidates if compiled.matches(name)]
 
     def best_match(self, pattern: str) -> str | None:

@@ -9,6 +9,7 @@ installed size in bytes). The table of RFD 46 §Q2, computed instead of measured
 from dataclasses import dataclass
 
 from .match import NameIndex, compile_pattern
+from .summary import parse_pkg_summary
 
 
 @dataclass(frozen=True)
@@ -91,8 +92,6 @@ def read_installed(data: bytes) -> list[str]:
     """Package names from ``pkg_info -X -a`` output (pkg_summary format) or from a plain
     list of names, one per line (``pkg_info`` without options prints name and comment,
     so only the first word counts)."""
-    from .summary import parse_pkg_summary
-
     if b"PKGNAME=" in data:
         return [record.pkgname for record in parse_pkg_summary(data)]
     text = data.decode("utf-8", "surrogateescape")
