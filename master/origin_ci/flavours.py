@@ -31,6 +31,15 @@ SCHEMA = {
     "properties": {
         "defaults": {"type": "object", "additionalProperties": False,
                      "properties": _SETTINGS_PROPERTIES},
+        "track": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["origin_name"],
+                "properties": {"origin_name": {"type": "string"}, **_SETTINGS_PROPERTIES},
+            },
+        },
         "flavours": {
             "type": "array",
             "minItems": 1,
@@ -108,66 +117,107 @@ def _package_problem(package):
     return None
 
 
-def _flavour_from(entry, defaults, index, problems):
-    settings = {**defaults, **entry}
-    where = f"flavours[{index}]"
-    before = len(problems)
+def _settings_problems(entry, defaults, where):
+    """Problems of the settings a flavour or a tracked series takes from itself or `defaults`."""
+    problems = []
     try:
-        naming.pkgsrc_arch(entry["origin_name"])
-    except naming.NamingError as error:
-        problems.append((f"{where}.origin_name", str(error)))
-    try:
-        naming.pkgsrc_branch(entry["origin_version"])
-    except naming.NamingError as error:
-        problems.append((f"{where}.origin_version", str(error)))
-    try:
-        versions.check_series(settings.get("version", DEFAULT_SERIES))
+        versions.check_series(entry.get("version", defaults.get("version", DEFAULT_SERIES)))
     except versions.VersionError as error:
-        key = f"{where}.version" if "version" in entry else "defaults.version"
-        problems.append((key, str(error)))
-    packages = settings.get("packages", list(DEFAULT_PACKAGES))
+        problems.append((f"{where}.version" if "version" in entry else "defaults.version", str(error)))
+    packages = entry.get("packages", defaults.get("packages", DEFAULT_PACKAGES))
     source = f"{where}.packages" if "packages" in entry else "defaults.packages"
     for position, package in enumerate(packages):
         problem = _package_problem(package)
         if problem:
             problems.append((f"{source}[{position}]", problem))
-    if len(problems) > before:
-        return None
+    return problems
+
+
+def _origin_problems(entry, where, with_version=True):
+    problems = []
+    try:
+        naming.pkgsrc_arch(entry["origin_name"])
+    except naming.NamingError as error:
+        problems.append((f"{where}.origin_name", str(error)))
+    if with_version:
+        try:
+            naming.pkgsrc_branch(entry["origin_version"])
+        except naming.NamingError as error:
+            problems.append((f"{where}.origin_version", str(error)))
+    return problems
+
+
+def make_flavour(origin_name, origin_version, origin_uuid, settings):
+    """A Flavour from an origin and already validated settings (defaults merged in)."""
+    packages = tuple(settings.get("packages", DEFAULT_PACKAGES))
     return Flavour(
-        origin_name=entry["origin_name"],
-        origin_version=entry["origin_version"],
-        origin_uuid=entry["origin_uuid"],
-        packages=tuple(packages),
+        origin_name=origin_name,
+        origin_version=origin_version,
+        origin_uuid=origin_uuid,
+        packages=packages,
         upgrade=settings.get("upgrade", True),
         version_series=settings.get("version", DEFAULT_SERIES),
         description=settings.get(
             "description",
-            f"Triton/Manta core image origin: {entry['origin_name']}@{entry['origin_version']} "
-            f"plus {' '.join(packages)}"),
+            f"Triton/Manta core image origin: {origin_name}@{origin_version} plus {' '.join(packages)}"),
         audit_policy=settings.get("audit_policy", "warn"),
     )
 
 
-def parse_flavours(text, path="flavours.yaml"):
-    """Parse and validate a flavour file's text; returns Flavours in file order."""
+@dataclasses.dataclass(frozen=True)
+class Matrix:
+    """The flavours a file lists, and the origin series whose new releases become flavours."""
+
+    flavours: tuple
+    tracked: dict  # origin_name -> settings (defaults merged in)
+
+    def discovered(self, origin_name, origin_version, origin_uuid):
+        """The flavour of a new release of a tracked series; NamingError if it is no LTS release."""
+        naming.image_name(origin_name, origin_version)
+        return make_flavour(origin_name, origin_version, origin_uuid, self.tracked[origin_name])
+
+
+def parse_matrix(text, path="flavours.yaml"):
+    """Parse and validate a flavour file's text."""
     document = parse_yaml(text, path, SCHEMA)
-    problems = []
     defaults = document.get("defaults", {})
+    problems = []
     flavours, seen = [], {}
     for index, entry in enumerate(document["flavours"]):
-        flavour = _flavour_from(entry, defaults, index, problems)
-        if flavour is None:
+        where = f"flavours[{index}]"
+        entry_problems = _origin_problems(entry, where) + _settings_problems(entry, defaults, where)
+        if entry_problems:
+            problems += entry_problems
             continue
+        flavour = make_flavour(entry["origin_name"], entry["origin_version"], entry["origin_uuid"],
+                               {**defaults, **entry})
         if flavour.image_name in seen:
-            problems.append((f"flavours[{index}]",
-                             f"duplicate flavour {flavour.image_name} (also flavours[{seen[flavour.image_name]}])"))
+            problems.append((where, f"duplicate flavour {flavour.image_name} (also flavours[{seen[flavour.image_name]}])"))
             continue
         seen[flavour.image_name] = index
         flavours.append(flavour)
+    tracked = {}
+    for index, entry in enumerate(document.get("track", [])):
+        where = f"track[{index}]"
+        entry_problems = _origin_problems(entry, where, with_version=False) + \
+            _settings_problems(entry, defaults, where)
+        if entry["origin_name"] in tracked:
+            entry_problems.append((where, f"{entry['origin_name']} is tracked twice"))
+        problems += entry_problems
+        tracked[entry["origin_name"]] = {**defaults, **entry}
     if problems:
         raise ConfigFileError(path, problems)
-    return flavours
+    return Matrix(tuple(flavours), tracked)
+
+
+def parse_flavours(text, path="flavours.yaml"):
+    """The flavours a flavour file lists, in file order."""
+    return list(parse_matrix(text, path).flavours)
+
+
+def load_matrix(path):
+    return parse_matrix(read_text(path), path)
 
 
 def load_flavours(path):
-    return parse_flavours(read_text(path), path)
+    return list(load_matrix(path).flavours)

@@ -3,14 +3,17 @@ import os
 
 import yaml
 from buildbot import config as bbconfig
-from buildbot.plugins import schedulers, secrets, util, worker
+from buildbot.plugins import secrets, util, worker
 
 from origin_ci import paths
 from origin_ci.configfile import ConfigFileError
 from origin_ci.factory import make_factory
-from origin_ci.flavours import load_flavours
+from origin_ci.discovered import read_discovered
+from origin_ci.flavours import load_matrix
+from origin_ci.pollers import upstream
 from origin_ci.publish_targets import LocalStoreTarget
-from origin_ci.settings import CHANNELS, load_settings
+from origin_ci.schedulers import FlavourChangeScheduler, force_scheduler, nightly_scheduler
+from origin_ci.settings import load_settings
 from origin_ci.www import www_config
 
 # Written by scripts/run (and the tests) into a master's basedir to say where its config and
@@ -34,7 +37,9 @@ def builder_configs(settings, flavours, target):
             name=flavour.image_name,
             workernames=[w.name for w in settings.workers],
             factory=factory,
-            properties={"flavour": flavour.image_name},
+            properties={"flavour": flavour.image_name, "flavour_origin": {
+                "origin_name": flavour.origin_name, "origin_version": flavour.origin_version,
+                "origin_uuid": flavour.origin_uuid}},
             # One build per flavour at a time: the next patch version is chosen at plan time.
             locks=[util.MasterLock(f"flavour-{flavour.image_name}").access("exclusive")],
             tags=[flavour.pkgsrc_arch, flavour.pkgsrc_branch],
@@ -45,31 +50,37 @@ def builder_configs(settings, flavours, target):
 
 
 def scheduler_configs(settings, names):
-    build_properties = [
-        util.ChoiceStringParameter(name="channel", label="IMGAPI channel", choices=list(CHANNELS),
-                                   default=settings.default_channel),
-        util.BooleanParameter(name="dry_run", label="Dry run (build and verify, publish nothing)",
-                              default=False),
-    ]
+    channel = settings.default_channel
     return [
-        schedulers.ForceScheduler(
-            name="force", builderNames=names, buttonName="Build image",
-            reason=util.StringParameter(name="reason", label="Reason", default="forced build", size=60),
-            codebases=[util.CodebaseParameter(
-                codebase="", branch=util.FixedParameter(name="branch", default=""),
-                revision=util.FixedParameter(name="revision", default=""),
-                repository=util.FixedParameter(name="repository", default=""),
-                project=util.FixedParameter(name="project", default=""))],
-            properties=build_properties),
-        schedulers.Nightly(
-            name="nightly", builderNames=names, hour=settings.nightly["hour"],
-            minute=settings.nightly["minute"], onlyIfChanged=False,
-            properties={"channel": settings.default_channel, "dry_run": False}),
+        force_scheduler(names, channel),
+        nightly_scheduler(names, channel, settings.nightly["hour"], settings.nightly["minute"]),
+        FlavourChangeScheduler("upstream", names, category=upstream.CATEGORY, channel=channel),
     ]
 
 
-def make_master_config(settings, flavours):
+def change_sources(settings, matrix, names):
+    return [
+        upstream.UpstreamOriginPoller(
+            settings.upstream["source_url"], tracked_names=sorted(matrix.tracked),
+            flavour_names=names, pollInterval=settings.upstream["poll_interval"], pollAtLaunch=True),
+    ]
+
+
+def all_flavours(matrix, discovered):
+    """The file's flavours, then tracked-series releases the upstream poller discovered."""
+    flavours = list(matrix.flavours)
+    listed = {flavour.image_name for flavour in flavours}
+    for release in discovered:
+        if release.origin_name in matrix.tracked and release.image_name not in listed:
+            flavours.append(matrix.discovered(release.origin_name, release.origin_version,
+                                              release.origin_uuid))
+            listed.add(release.image_name)
+    return flavours
+
+
+def make_master_config(settings, matrix, discovered=()):
     target = LocalStoreTarget(settings.images_dir)
+    flavours = all_flavours(matrix, discovered)
     names = [flavour.image_name for flavour in flavours]
     return {
         "title": settings.title,
@@ -86,6 +97,7 @@ def make_master_config(settings, flavours):
         ],
         "builders": builder_configs(settings, flavours, target),
         "schedulers": scheduler_configs(settings, names),
+        "change_source": change_sources(settings, matrix, [f.image_name for f in matrix.flavours]),
         "www": www_config(settings),
     }
 
@@ -95,7 +107,7 @@ def load_master_config(basedir):
     config_dir, var_dir = locate(basedir)
     try:
         settings = load_settings(config_dir, var_dir, paths.REPO_ROOT)
-        flavours = load_flavours(settings.flavours_file)
+        matrix = load_matrix(settings.flavours_file)
     except ConfigFileError as error:
         raise bbconfig.ConfigErrors(str(error).splitlines()) from None
-    return make_master_config(settings, flavours)
+    return make_master_config(settings, matrix, read_discovered(settings.db_url, basedir))

@@ -1,6 +1,6 @@
 """A build's plan: the flavour as the build's own checkout defines it, plus what the build adds."""
 from origin_ci import versions, zone
-from origin_ci.flavours import parse_flavours
+from origin_ci.flavours import parse_matrix
 
 TRY_CHANNEL = "experimental"
 
@@ -9,18 +9,27 @@ class PlanError(Exception):
     pass
 
 
+def checkout_flavour(matrix, flavours_path, image_name, origin):
+    """The flavour `image_name` as the checkout defines it: listed, or a release of a series it
+    tracks (`origin` is the builder's origin, for flavours the upstream poller discovered)."""
+    for flavour in matrix.flavours:
+        if flavour.image_name == image_name:
+            return flavour
+    if origin and origin["origin_name"] in matrix.tracked:
+        return matrix.discovered(origin["origin_name"], origin["origin_version"], origin["origin_uuid"])
+    listed = ", ".join(sorted(f.image_name for f in matrix.flavours)) or "none"
+    raise PlanError(f"{flavours_path} defines no flavour {image_name} (it defines: {listed})")
+
+
 def make_plan(flavours_text, flavours_path, image_name, published_versions, build_number,
-              vm_uuid, channel, is_try):
+              vm_uuid, channel, is_try, origin=None):
     """Build properties for one build of `image_name`.
 
     The flavour comes from the checkout's flavour file, so a `buildbot try` patch to it changes
     what is built; try builds are confined to the experimental channel whatever was asked.
     """
-    flavours = {flavour.image_name: flavour for flavour in parse_flavours(flavours_text, flavours_path)}
-    if image_name not in flavours:
-        raise PlanError(f"{flavours_path} defines no flavour {image_name} "
-                        f"(it defines: {', '.join(sorted(flavours)) or 'none'})")
-    plan = flavours[image_name].to_plan()
+    matrix = parse_matrix(flavours_text, flavours_path)
+    plan = checkout_flavour(matrix, flavours_path, image_name, origin).to_plan()
     return {
         "plan": plan,
         "image_name": image_name,

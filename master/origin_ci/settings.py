@@ -33,6 +33,9 @@ MASTER_SCHEMA = {
                     "properties": {"hour": {"type": "integer", "minimum": 0, "maximum": 23},
                                    "minute": {"type": "integer", "minimum": 0, "maximum": 59}}},
         "admins": {"type": "array", "items": {"type": "string", "pattern": NAME_RE}},
+        "upstream": {"type": "object", "additionalProperties": False,
+                     "properties": {"source_url": {"type": "string", "pattern": r"^https?://"},
+                                    "poll_interval": {"type": "integer", "minimum": 10}}},
     },
 }
 
@@ -105,6 +108,7 @@ class Settings:
     default_channel: str
     nightly: dict
     admins: tuple
+    upstream: dict
     workers: tuple
 
     @property
@@ -137,6 +141,8 @@ def load_settings(config_dir, var_dir, repo_dir):
         default_channel=master.get("default_channel", "dev"),
         nightly={"hour": 3, "minute": 0, **master.get("nightly", {})},
         admins=tuple(master.get("admins", ["admin"])),
+        upstream={"source_url": "https://images.smartos.org", "poll_interval": 300,
+                  **master.get("upstream", {})},
         workers=tuple(
             WorkerSettings(
                 name=entry["name"],

@@ -33,7 +33,8 @@ class PlanBuild(buildstep.BuildStep, CompositeStepMixin):
             properties = make_plan(
                 text, f"{FLAVOURS_IN_CHECKOUT} (checkout)", image_name, published,
                 build_number=self.build.number, vm_uuid=str(uuid.uuid4()),
-                channel=self.getProperty("channel"), is_try=self.getProperty("scheduler") == "try")
+                channel=self.getProperty("channel"), is_try=self.getProperty("scheduler") == "try",
+                origin=self.getProperty("flavour_origin"))
         except (ConfigFileError, PlanError) as error:
             yield log.addStderr(f"{error}\n")
             self.descriptionDone = ["no plan:", str(error).splitlines()[0][:120]]

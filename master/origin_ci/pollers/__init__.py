@@ -1,0 +1,1 @@
+"""Change sources that notice, by themselves, when an origin image needs (re)building."""

@@ -1,0 +1,64 @@
+"""Schedulers: force (web UI), nightly, and the one that builds what a poller's change names."""
+from buildbot.plugins import schedulers, util
+from buildbot.schedulers import base
+from twisted.internet import defer
+from twisted.python import log
+
+from origin_ci.settings import CHANNELS
+
+
+class FlavourChangeScheduler(base.ReconfigurableBaseScheduler):
+    """Builds exactly the flavour a poller's change names (its `image_name` property)."""
+
+    def __init__(self, name, builderNames, category, channel, **kwargs):
+        super().__init__(name=name, builderNames=builderNames, category=category, channel=channel,
+                         **kwargs)
+
+    def checkConfig(self, builderNames, category, channel, **kwargs):
+        super().checkConfig(builderNames, **kwargs)
+
+    @defer.inlineCallbacks
+    def reconfigService(self, builderNames, category, channel, **kwargs):
+        self.category = category
+        self.channel = channel
+        yield super().reconfigService(builderNames, **kwargs)
+
+    @defer.inlineCallbacks
+    def activate(self):
+        yield super().activate()
+        if self.enabled:
+            yield self.startConsumingChanges(change_filter=util.ChangeFilter(category=self.category))
+
+    @defer.inlineCallbacks
+    def gotChange(self, change, important):
+        image_name = change.properties.getProperty("image_name")
+        if image_name not in self.builderNames:
+            log.msg(f"{self.name}: change {change.number} names {image_name!r}, which has no "
+                    "builder; nothing built")
+            return
+        yield self.addBuildsetForChanges(
+            reason=change.comments, changeids=[change.number], builderNames=[image_name],
+            properties={"channel": self.channel, "dry_run": False})
+
+
+def force_scheduler(names, default_channel):
+    return schedulers.ForceScheduler(
+        name="force", builderNames=names, buttonName="Build image",
+        reason=util.StringParameter(name="reason", label="Reason", default="forced build", size=60),
+        codebases=[util.CodebaseParameter(
+            codebase="", branch=util.FixedParameter(name="branch", default=""),
+            revision=util.FixedParameter(name="revision", default=""),
+            repository=util.FixedParameter(name="repository", default=""),
+            project=util.FixedParameter(name="project", default=""))],
+        properties=[
+            util.ChoiceStringParameter(name="channel", label="IMGAPI channel", choices=list(CHANNELS),
+                                       default=default_channel),
+            util.BooleanParameter(name="dry_run", label="Dry run (build and verify, publish nothing)",
+                                  default=False),
+        ])
+
+
+def nightly_scheduler(names, default_channel, hour, minute):
+    return schedulers.Nightly(
+        name="nightly", builderNames=names, hour=hour, minute=minute, onlyIfChanged=False,
+        properties={"channel": default_channel, "dry_run": False})
