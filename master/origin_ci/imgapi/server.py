@@ -16,8 +16,10 @@ import os
 from importlib import metadata
 from urllib.parse import unquote
 
+from twisted.internet.interfaces import IPullProducer
 from twisted.logger import Logger
-from twisted.web import resource, server, static
+from twisted.web import http, resource, server
+from zope.interface import implementer
 
 from origin_ci.imgapi.channels import CHANNELS, resolve_channel
 from origin_ci.imgapi.errors import STATUS_FOR_CODE, ImgapiError, invalid_parameter, not_found
@@ -145,12 +147,19 @@ class ImgapiResource(resource.Resource):
     def _get_file(self, request, query, uuid):
         self._user(request, required=False)
         image = self._service.file(uuid, resolve_channel(query.get("channel")))
+        source = open(image.file_path, "rb")
+        stat = os.fstat(source.fileno())
+        request.setHeader(b"Content-Type", b"application/octet-stream")
+        request.setHeader(b"Content-Length", str(stat.st_size).encode())
+        request.setHeader(b"Last-Modified", http.datetimeToString(stat.st_mtime))
         request.setHeader(b"ETag", image.manifest["files"][0]["sha1"].encode())
         if image.content_md5:
             request.setHeader(b"Content-MD5", image.content_md5.encode())
-        # static.File streams with a producer (bounded memory) and answers Range and HEAD.
-        return static.File(str(image.file_path),
-                           defaultType="application/octet-stream").render(request)
+        if request.method == b"HEAD":
+            source.close()
+            return b""
+        _FileProducer(source, request)
+        return server.NOT_DONE_YET
 
     def _create(self, request, query, uuid):
         self._writer(request)
@@ -199,6 +208,32 @@ class ImgapiResource(resource.Resource):
                              query.get("force_all_channels"))
         request.setResponseCode(204)
         return b""
+
+
+@implementer(IPullProducer)
+class _FileProducer:
+    """Streams an image file into a response a chunk at a time, as the connection takes it,
+    so a download never holds more than a chunk in memory."""
+
+    CHUNK = 1024 * 1024
+
+    def __init__(self, source, request):
+        self._source = source
+        self._request = request
+        request.registerProducer(self, False)
+
+    def resumeProducing(self):
+        data = self._source.read(self.CHUNK)
+        if data:
+            self._request.write(data)
+            return
+        self._source.close()
+        self._request.unregisterProducer()
+        self._request.finish()
+
+    def stopProducing(self):
+        """The client went away."""
+        self._source.close()
 
 
 class ImgapiSite(server.Site):
