@@ -34,6 +34,19 @@ class LocalImageStore:
     def published_versions(self, name):
         return [manifest["version"] for manifest in self.manifests(name)]
 
+    def latest(self, name):
+        """The manifest of the image called `name` published last, or None."""
+        manifests = self.manifests(name)
+        return max(manifests, key=lambda m: m["published_at"]) if manifests else None
+
+    def artifact(self, manifest, suffix):
+        """The bytes of an artifact published beside the image, or None."""
+        try:
+            with open(self._path(manifest["name"], manifest["version"], suffix), "rb") as handle:
+                return handle.read()
+        except FileNotFoundError:
+            return None
+
     def publish(self, manifest, image_file, artifacts=None):
         """Move `image_file` and `artifacts` ({suffix: path}) into the store under the manifest's
         name and version; never replaces a published image."""

@@ -10,7 +10,7 @@ from origin_ci.configfile import ConfigFileError
 from origin_ci.factory import make_factory
 from origin_ci.discovered import read_discovered
 from origin_ci.flavours import load_matrix
-from origin_ci.pollers import upstream
+from origin_ci.pollers import security, upstream
 from origin_ci.publish_targets import LocalStoreTarget
 from origin_ci.schedulers import FlavourChangeScheduler, force_scheduler, nightly_scheduler
 from origin_ci.settings import load_settings
@@ -55,14 +55,20 @@ def scheduler_configs(settings, names):
         force_scheduler(names, channel),
         nightly_scheduler(names, channel, settings.nightly["hour"], settings.nightly["minute"]),
         FlavourChangeScheduler("upstream", names, category=upstream.CATEGORY, channel=channel),
+        FlavourChangeScheduler("security", names, category=security.CATEGORY, channel=channel),
     ]
 
 
-def change_sources(settings, matrix, names):
+def change_sources(settings, matrix, flavours, target):
     return [
         upstream.UpstreamOriginPoller(
             settings.upstream["source_url"], tracked_names=sorted(matrix.tracked),
-            flavour_names=names, pollInterval=settings.upstream["poll_interval"], pollAtLaunch=True),
+            flavour_names=[f.image_name for f in matrix.flavours],
+            pollInterval=settings.upstream["poll_interval"], pollAtLaunch=True),
+        security.PkgsrcSecurityPoller(
+            settings.security["vulnerabilities_url"], settings.security["pkgsrc_url"],
+            plans=[f.to_plan() for f in flavours], target=target,
+            pollInterval=settings.security["poll_interval"], pollAtLaunch=True),
     ]
 
 
@@ -97,7 +103,7 @@ def make_master_config(settings, matrix, discovered=()):
         ],
         "builders": builder_configs(settings, flavours, target),
         "schedulers": scheduler_configs(settings, names),
-        "change_source": change_sources(settings, matrix, [f.image_name for f in matrix.flavours]),
+        "change_source": change_sources(settings, matrix, flavours, target),
         "www": www_config(settings),
     }
 

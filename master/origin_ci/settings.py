@@ -10,6 +10,8 @@ from origin_ci.configfile import read_yaml
 
 CHANNELS = ("experimental", "dev", "staging", "release", "support")
 NAME_RE = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+URL_RE = r"^(https?://|file:)"
+URL_HELP = "is not an http(s) URL or a file: URL (file:relative/to/var or file:///absolute)"
 
 MASTER_SCHEMA = {
     "type": "object",
@@ -35,6 +37,12 @@ MASTER_SCHEMA = {
         "admins": {"type": "array", "items": {"type": "string", "pattern": NAME_RE}},
         "upstream": {"type": "object", "additionalProperties": False,
                      "properties": {"source_url": {"type": "string", "pattern": r"^https?://"},
+                                    "poll_interval": {"type": "integer", "minimum": 10}}},
+        "security": {"type": "object", "additionalProperties": False,
+                     "properties": {"vulnerabilities_url": {"type": "string", "pattern": URL_RE,
+                                                            "description_of_pattern": URL_HELP},
+                                    "pkgsrc_url": {"type": "string", "pattern": URL_RE,
+                                                   "description_of_pattern": URL_HELP},
                                     "poll_interval": {"type": "integer", "minimum": 10}}},
     },
 }
@@ -109,6 +117,7 @@ class Settings:
     nightly: dict
     admins: tuple
     upstream: dict
+    security: dict
     workers: tuple
 
     @property
@@ -123,6 +132,12 @@ def load_settings(config_dir, var_dir, repo_dir):
 
     def in_var(path):
         return os.path.normpath(os.path.join(var_dir, path))
+
+    def url(value):
+        """`file:relative` URLs name files under the var directory."""
+        if value.startswith("file:") and not value.startswith("file:/"):
+            return "file://" + in_var(value[len("file:"):])
+        return value
 
     definitions = master.get("image_definitions", {})
     return Settings(
@@ -143,6 +158,13 @@ def load_settings(config_dir, var_dir, repo_dir):
         admins=tuple(master.get("admins", ["admin"])),
         upstream={"source_url": "https://images.smartos.org", "poll_interval": 300,
                   **master.get("upstream", {})},
+        security={
+            "vulnerabilities_url": url(master.get("security", {}).get(
+                "vulnerabilities_url", "https://cdn.netbsd.org/pub/NetBSD/packages/vulns/pkg-vulnerabilities.gz")),
+            "pkgsrc_url": url(master.get("security", {}).get(
+                "pkgsrc_url", "https://pkgsrc.smartos.org/packages/SmartOS")),
+            "poll_interval": master.get("security", {}).get("poll_interval", 3600),
+        },
         workers=tuple(
             WorkerSettings(
                 name=entry["name"],

@@ -5,7 +5,11 @@ import os
 from buildbot.plugins import util
 from buildbot.www.auth import CustomAuth
 
+from origin_ci.discovered import UPSTREAM_POLLER_NAME
+from origin_ci.pollers import security
+
 ADMIN_ROLE = "admins"
+POLLERS = (UPSTREAM_POLLER_NAME, security.NAME)
 
 
 def password_file(secrets_dir, user):
@@ -37,6 +41,8 @@ def www_config(settings):
     return {
         "port": settings.www_port,
         "plugins": {"waterfall_view": {}, "console_view": {}, "grid_view": {}},
+        # /change_hook/poller?poller=NAME polls a poller now (upstream-origins, pkgsrc-security).
+        "change_hook_dialects": {"poller": {"allowed": list(POLLERS)}},
         "auth": SecretFileAuth(settings.secrets_dir, settings.admins),
         "authz": util.Authz(
             # Anyone may look; forcing, stopping, rebuilding and every other control need an admin.

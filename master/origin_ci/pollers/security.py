@@ -1,0 +1,108 @@
+"""pkgsrc-security: rebuild a flavour once when its pkgsrc repository fixes a vulnerability
+in its last published image.
+
+Each poll fetches and verifies pkg-vulnerabilities (an unverifiable file is skipped with a log
+line, never used), then for every flavour with a published image audits that image's inventory
+against it and the flavour's repository `pkg_summary`. Fixes already triggered are remembered
+in Buildbot's database, so a fix triggers one build, ever.
+"""
+from buildbot.changes import base
+from twisted.internet import defer
+from twisted.python import log
+
+from origin_ci import security
+from origin_ci.fetch import FetchError, fetch_bytes
+from origin_ci.pkgsrc.audit import Auditor
+from origin_ci.pkgsrc.summary import SummaryError, parse_pkg_summary
+from origin_ci.pkgsrc.vulnerabilities import VulnerabilitiesError, parse_vulnerabilities
+from origin_ci.pollers.state import StableStateMixin
+
+NAME = "pkgsrc-security"
+CATEGORY = "pkgsrc-security"
+TRIGGERED_KEY = "triggered_fixes"
+
+
+def summary_url(pkgsrc_url, plan):
+    return f"{pkgsrc_url.rstrip('/')}/{plan['pkgsrc_branch']}/{plan['pkgsrc_arch']}/All/pkg_summary.gz"
+
+
+class PkgsrcSecurityPoller(StableStateMixin, base.ReconfigurablePollingChangeSource):
+    state_class_key = "triton-origin-ci/pkgsrc-security"
+
+    def __init__(self, vulnerabilities_url, pkgsrc_url, plans, target, **kwargs):
+        super().__init__(name=NAME, vulnerabilities_url=vulnerabilities_url, pkgsrc_url=pkgsrc_url,
+                         plans=plans, target=target, **kwargs)
+
+    def checkConfig(self, vulnerabilities_url, pkgsrc_url, plans, target, **kwargs):
+        super().checkConfig(**kwargs)
+
+    @defer.inlineCallbacks
+    def reconfigService(self, vulnerabilities_url, pkgsrc_url, plans, target, **kwargs):
+        self.vulnerabilities_url = vulnerabilities_url
+        self.pkgsrc_url = pkgsrc_url
+        self.plans = plans
+        self.target = target
+        yield super().reconfigService(**kwargs)
+
+    def describe(self):
+        return f"{self.name}: {self.vulnerabilities_url} against {self.pkgsrc_url}"
+
+    @defer.inlineCallbacks
+    def poll(self):
+        yield self.load_state_key()
+        try:
+            vulns = parse_vulnerabilities((yield fetch_bytes(self.vulnerabilities_url)))
+        except (FetchError, VulnerabilitiesError) as error:
+            log.msg(f"{self.name}: skipping this poll, pkg-vulnerabilities unusable: {error}")
+            return
+        triggered = set((yield self.getState(TRIGGERED_KEY, [])))
+        repositories = {}
+        for plan in self.plans:
+            fresh = yield self.audit_flavour(plan, vulns, repositories, triggered)
+            if fresh:
+                triggered |= {security.fix_key(plan["image_name"], f) for f in fresh}
+                yield self.setState(TRIGGERED_KEY, sorted(triggered))
+                yield self.request_rebuild(plan, fresh)
+
+    @defer.inlineCallbacks
+    def audit_flavour(self, plan, vulns, repositories, triggered):
+        """The fixable findings of the flavour's last image not triggered before."""
+        name = plan["image_name"]
+        published = yield self.target.last_published(name)
+        if not published or published[1] is None:
+            return []
+        version, packages = published
+        url = summary_url(self.pkgsrc_url, plan)
+        if url not in repositories:
+            try:
+                repositories[url] = parse_pkg_summary((yield fetch_bytes(url)))
+            except (FetchError, SummaryError) as error:
+                log.msg(f"{self.name}: {name}: repository unusable, not audited: {error}")
+                repositories[url] = None
+        if repositories[url] is None:
+            return []
+        verdict = security.classify(plan, Auditor(vulns, repositories[url]).audit(packages))
+        if verdict.pinned:
+            log.msg(f"{self.name}: {name}@{version} pins vulnerable packages with fixes available, "
+                    f"not rebuilding: {security.describe(verdict.pinned)}")
+        return [f for f in verdict.to_rebuild if security.fix_key(name, f) not in triggered]
+
+    def request_rebuild(self, plan, findings):
+        name = plan["image_name"]
+        log.msg(f"{self.name}: rebuilding {name} for {security.describe(findings)}")
+        return self.master.data.updates.addChange(
+            author=self.name,
+            committer=self.name,
+            comments=f"pkgsrc security fixes for {name}: {security.describe(findings)}",
+            category=CATEGORY,
+            project="triton-origin",
+            repository="",
+            codebase="",
+            files=[],
+            properties={
+                "image_name": name,
+                "security_fixes": [{"package": f.package, "pattern": f.pattern, "type": f.type,
+                                    "url": f.url, "fixed_by": f.newest_available} for f in findings],
+            },
+            src=CATEGORY,
+        )
