@@ -64,6 +64,9 @@ class ZoneStore:
 
     def save(self, vm):
         vm["last_modified"] = now_iso()
+        ordered = {key: vm[key] for key in sorted(vm)}
+        vm.clear()
+        vm.update(ordered)
         atomic_write_json(self.dir(vm["uuid"]) / "vm.json", vm)
 
     def create(self, payload, images, server_uuid, platform):
@@ -94,6 +97,7 @@ class ZoneStore:
         work = self.state.mkdtemp(f"zone-{uuid}-")
         try:
             images.materialize(payload["image_uuid"], work / "root")
+            vm = {key: vm[key] for key in sorted(vm)}
             atomic_write_json(work / "vm.json", vm)
             self.state.zones_dir.mkdir(parents=True, exist_ok=True)
             work.rename(self.dir(uuid))
