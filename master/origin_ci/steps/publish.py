@@ -10,12 +10,11 @@ from origin_ci.local_store import StoreError
 from origin_ci.steps.verify import artifact_paths
 
 
-def build_metadata(build, properties):
+def build_metadata(properties, build_url):
     return {
         "builder": properties.getProperty("buildername"),
         "build_number": properties.getProperty("buildnumber"),
-        "build_url": build.master.config.buildbotURL.rstrip("/") +
-        f"/#/builders/{build.builderid}/builds/{build.number}",
+        "build_url": build_url,
         "reason": properties.getProperty("reason"),
         "scheduler": properties.getProperty("scheduler"),
         "git_revision": properties.getProperty("got_revision"),
@@ -55,7 +54,8 @@ class PublishImage(buildstep.BuildStep):
             return results.SKIPPED
         paths = artifact_paths(self.artifacts_dir, plan["image_name"], version)
         try:
-            final, artifacts = prepare_publication(paths, build_metadata(self.build, self),
+            build_url = yield self.build.getUrl()
+            final, artifacts = prepare_publication(paths, build_metadata(self, build_url),
                                                    datetime.datetime.now(datetime.UTC))
             published = yield self.target.publish(final, paths["image"], artifacts)
         except (StoreError, OSError) as error:
