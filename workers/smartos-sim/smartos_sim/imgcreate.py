@@ -173,6 +173,19 @@ def _prepare(imgadm, vm, script):
     shutil.copytree(zones.root(uuid), snapshot, symlinks=True)
     snapshot_vm = zones.get(uuid)
     (snapshot.parent / "vm.json").write_text(json.dumps(snapshot_vm))
+    try:
+        _run_prepare(imgadm, uuid, script)
+    except BaseException:
+        imgadm.say(f"Rollback VM {uuid} to pre-prepare snapshot (cleanup)")
+        _rollback(imgadm, uuid, snapshot, vm.get("state") == "running")
+        raise
+    return snapshot
+
+
+def _run_prepare(imgadm, uuid, script):
+    from .imgadm import ImgadmError
+    from .zonecmds import ZoneContext, make_shell
+    state, zones = imgadm.state, imgadm.zones
 
     def boot(vm_now):
         vm_now.setdefault("internal_metadata", {})["operator-script"] = script
@@ -208,7 +221,6 @@ def _prepare(imgadm, vm, script):
     with state.lock(f"zone-{uuid}"):
         zones.set_running(zones.get(uuid), False)
     imgadm.say(f"Prepare script stopped VM {uuid}")
-    return snapshot
 
 
 def _rollback(imgadm, uuid, snapshot, was_running):
