@@ -169,7 +169,7 @@ def parse_authorization(value):
         raise SignatureError('scheme was not "Signature"')
     params, position = {}, 0
     for match in _PARAM_RE.finditer(rest):
-        if rest[position:match.start()].strip() not in ("", ","):
+        if rest[position:match.start()].strip() != ("," if params else ""):
             raise SignatureError("bad param format in the Authorization header")
         params[match.group(1)] = match.group(2)
         position = match.end()
