@@ -3,7 +3,14 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from origin_ci.pkgsrc.dewey import dewey_cmp
-from origin_ci.pkgsrc.match import PatternError, best_match, expand_alternatives, pkg_match
+from origin_ci.pkgsrc.match import (
+    PatternError,
+    best_match,
+    compile_pattern,
+    dash_prefixes,
+    expand_alternatives,
+    pkg_match,
+)
 
 # (pattern, pkgname, expected). Sources are named per block.
 CASES = [
@@ -219,3 +226,21 @@ def test_best_match_is_a_maximum(candidate_versions):
         assert best is None
     else:
         assert all(dewey_cmp(best[4:], other[4:]) >= 0 for other in matching)
+
+
+# The index keys and required substrings that audits and NameIndex rely on: for every
+# name a brace-free pattern matches, its key is one of the name's dash prefixes and its
+# required text is a substring of the name.
+glob_piece = st.sampled_from(["a", "b-", "-", "1", ".", "*", "?", "[ab]", "[!a]", "[", "]", "\\", "\\*", "-[0-9]*", "x"])
+glob_text = st.lists(glob_piece, min_size=1, max_size=5).map("".join)
+name_text = st.lists(st.sampled_from(["a", "b", "-", "1", ".", "[", "]", "\\", "*", "x"]), max_size=7).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(glob_text, name_text)
+def test_index_key_and_required_text_hold_for_every_match(pattern, pkgname):
+    for alternative in compile_pattern(pattern).alternatives:
+        if alternative.matches(pkgname):
+            key = alternative.index_key()
+            assert key is None or key in dash_prefixes(pkgname)
+            assert alternative.required_text in pkgname

@@ -48,35 +48,40 @@ class Auditor:
             for record in summary_records:
                 names_by_pkgbase.setdefault(record.pkgbase, []).append(record.pkgname)
             self._newest_by_pkgbase = {base: pick_newest(names) for base, names in names_by_pkgbase.items()}
-        # Images share most of their packages: remember each package's answer.
-        self._entry_numbers_by_package = {}
+        # Images share most of their packages: remember each package's findings.
+        self._findings_by_package = {}
 
     def audit(self, pkgnames) -> list[Finding]:
         findings = []
         for pkgname in pkgnames:
+            findings.extend(self.findings_for(pkgname))
+        return findings
+
+    def findings_for(self, pkgname: str) -> tuple[Finding, ...]:
+        findings = self._findings_by_package.get(pkgname)
+        if findings is None:
             newest = self._newest_available(pkgname)
-            for number in self.matching_entry_numbers(pkgname):
+            findings = []
+            for number in self._matching_entry_numbers(pkgname):
                 entry = self.entries[number]
                 fixable = None
                 if self._newest_by_pkgbase is not None:
                     fixable = newest is not None and not compile_pattern(entry.pattern).matches(newest)
                 findings.append(Finding(pkgname, entry.pattern, entry.type, entry.url, fixable, newest))
+            findings = self._findings_by_package[pkgname] = tuple(findings)
         return findings
 
-    def matching_entry_numbers(self, pkgname: str) -> tuple[int, ...]:
-        """Positions in the file of the entries whose pattern matches ``pkgname``."""
-        numbers = self._entry_numbers_by_package.get(pkgname)
-        if numbers is None:
-            found = set()
-            for prefix in dash_prefixes(pkgname):
-                for number, alternative in self._by_prefix.get(prefix, ()):
-                    if number not in found and alternative.matches(pkgname):
-                        found.add(number)
-            for number, alternative in self._unindexed:
+    def _matching_entry_numbers(self, pkgname):
+        found = set()
+        for prefix in dash_prefixes(pkgname):
+            for number, alternative in self._by_prefix.get(prefix, ()):
                 if number not in found and alternative.matches(pkgname):
                     found.add(number)
-            numbers = self._entry_numbers_by_package[pkgname] = tuple(sorted(found))
-        return numbers
+        for number, alternative in self._unindexed:
+            # The substring test is a cheap way to skip most of these patterns.
+            if alternative.required_text in pkgname and number not in found and alternative.matches(pkgname):
+                found.add(number)
+        return sorted(found)
 
     def _newest_available(self, pkgname):
         if self._newest_by_pkgbase is None:

@@ -196,11 +196,11 @@ class DeweyRange:
     read there, so ``foo<1>0`` means ``foo<1.0``).
     """
 
-    __slots__ = ("pkgbase", "bounds")
+    __slots__ = ("pkgbase", "bounds", "required_text")
 
     def __init__(self, pattern):
         separator = min(i for i in (pattern.find("<"), pattern.find(">")) if i >= 0)
-        self.pkgbase = pattern[:separator]
+        self.pkgbase = self.required_text = pattern[:separator]
         operator = _operator_at(pattern, separator)
         rest = pattern[separator + len(operator):]
         bounds = []
@@ -221,7 +221,10 @@ class DeweyRange:
         if dash < 0 or pkgname[:dash] != self.pkgbase:
             return False
         version = parse_version(pkgname[dash + 1:])
-        return all(version_satisfies(version, operator, bound) for operator, bound in self.bounds)
+        for operator, bound in self.bounds:
+            if not version_satisfies(version, operator, bound):
+                return False
+        return True
 
 
 def _operator_at(text, position):
@@ -234,11 +237,14 @@ def _operator_at(text, position):
 class ExactPattern:
     """A pattern with no special characters: equal to the name, or the name plus a version."""
 
-    __slots__ = ("text", "fallback")
+    __slots__ = ("text", "fallback", "required_text")
 
     def __init__(self, pattern):
         self.text = pattern
         self.fallback = compile_glob(pattern + VERSION_SUFFIX_GLOB)
+        # A substring of every name this matches; with a backslash the equality and the
+        # fallback glob read the text differently, so none is known.
+        self.required_text = "" if "\\" in pattern else pattern
 
     def index_key(self):
         # Any match is the pattern itself or starts with "pattern-"; a backslash would
@@ -252,22 +258,79 @@ class ExactPattern:
 class GlobPattern:
     """A shell glob (``FNM_PERIOD``), with the same ``-[0-9]*`` second chance."""
 
-    __slots__ = ("text", "glob", "fallback")
+    __slots__ = ("text", "glob", "fallback", "leading_text", "required_text")
 
     def __init__(self, pattern):
         self.text = pattern
         self.glob = compile_glob(pattern)
         self.fallback = compile_glob(pattern + VERSION_SUFFIX_GLOB)
+        runs = _literal_runs(pattern)
+        self.leading_text = runs[0]  # what every match starts with
+        self.required_text = max(runs, key=len)  # a substring of every match
 
     def index_key(self):
-        # The literal prefix must appear verbatim at the start of any match; if it holds
-        # a "-", the part before that dash is a dash-delimited prefix of every match.
-        literal = re.split(r"[*?\[\\]", self.text, maxsplit=1)[0]
-        dash = literal.rfind("-")
-        return literal[:dash] if dash >= 0 else None
+        # If the leading text holds a "-", the part before its last dash is a dash
+        # prefix of every match.
+        dash = self.leading_text.rfind("-")
+        return self.leading_text[:dash] if dash >= 0 else None
 
     def matches(self, pkgname):
         return self.glob.fullmatch(pkgname) is not None or self.fallback.fullmatch(pkgname) is not None
+
+
+_NO_LEADING_PERIOD = r"(?!\.)"
+
+
+def _glob_tokens(glob):
+    """``(regex, literal)`` for each element of an ``fnmatch(3)`` pattern.
+
+    ``literal`` is the character a literal element stands for, or None for wildcards,
+    bracket expressions, and literals that appending ``-[0-9]*`` could change: a trailing
+    backslash (it would escape the ``-``) and everything from an unterminated ``[`` on
+    (the appended ``]`` would close it).
+    """
+    position = 0
+    stable = True
+    while position < len(glob):
+        char = glob[position]
+        if char == "*":
+            while position < len(glob) and glob[position] == "*":
+                position += 1
+            yield ".*", None
+            continue
+        if char == "?":
+            position += 1
+            yield ".", None
+            continue
+        if char == "[":
+            bracket = _bracket_expression(glob, position + 1)
+            if bracket is not None:
+                regex, position = bracket
+                yield regex, None
+                continue
+            stable = False
+            literal, position = "[", position + 1
+        elif char == "\\":
+            if position + 1 < len(glob):
+                literal, position = glob[position + 1], position + 2
+            else:
+                stable = False
+                literal, position = char, position + 1
+        else:
+            literal, position = char, position + 1
+        yield re.escape(literal), literal if stable else None
+
+
+def _literal_runs(glob):
+    """The runs of consecutive stable literal characters, in order; the first is the
+    leading run, empty when the pattern starts with anything else."""
+    runs = [""]
+    for _, literal in _glob_tokens(glob):
+        if literal is None:
+            runs.append("")
+        else:
+            runs[-1] += literal
+    return runs
 
 
 @functools.lru_cache(maxsize=16384)
@@ -280,36 +343,10 @@ def compile_glob(glob: str) -> re.Pattern:
     ordinary character (POSIX and illumos; NetBSD's libc instead fails the match).
     FNM_PERIOD: a leading ``.`` is matched only by a literal ``.``.
     """
-    parts = []
-    position = 0
-    starts_with_literal_period = False
-    while position < len(glob):
-        char = glob[position]
-        if char == "*":
-            while position < len(glob) and glob[position] == "*":
-                position += 1
-            parts.append(".*")
-            continue
-        if char == "?":
-            parts.append(".")
-            position += 1
-            continue
-        if char == "[":
-            bracket = _bracket_expression(glob, position + 1)
-            if bracket is not None:
-                regex, position = bracket
-                parts.append(regex)
-                continue
-            literal, position = "[", position + 1
-        elif char == "\\" and position + 1 < len(glob):
-            literal, position = glob[position + 1], position + 2
-        else:
-            literal, position = char, position + 1
-        if not parts and literal == ".":
-            starts_with_literal_period = True
-        parts.append(re.escape(literal))
-    prefix = "" if starts_with_literal_period else r"(?!\.)"
-    return re.compile(prefix + "".join(parts), re.DOTALL)
+    tokens = list(_glob_tokens(glob))
+    starts_with_literal_period = bool(tokens) and tokens[0][0] == re.escape(".")
+    prefix = "" if starts_with_literal_period else _NO_LEADING_PERIOD
+    return re.compile(prefix + "".join(regex for regex, _ in tokens), re.DOTALL)
 
 
 def _bracket_expression(glob, position):
