@@ -1,6 +1,7 @@
 """Fixtures for the SmartOS simulator's tests: a state dir made once per session (copied per
 test), and a minimal image server for `imgadm import` (GET /images/UUID, GET /images/UUID/file)."""
 import http.server
+import io
 import json
 import os
 import shutil
@@ -64,14 +65,27 @@ class ImageServer:
         self.httpd.server_close()
 
 
+ORIGINS = ("ede31770-e19c-11e5-bb6e-3b7de3cca9ce", "c2c31b00-1d60-11e9-9a77-ff9f06554b0f",
+           "5417ab20-3156-11ea-8b19-2b66f5e7a439", "a7199134-7e94-11ec-be67-db6f482136c2",
+           "5e4c3f98-aca4-11ee-9db8-00151714048c", "41bd4100-eb86-409a-85b0-e649aadf6f62")
+
+
 @pytest.fixture(scope="session")
 def sim_template(tmp_path_factory):
+    """A fresh state dir (no image installed) and, beside it, one with every origin imported."""
     base = tmp_path_factory.mktemp("sim-template")
     origins = base / "origins"
     origins.mkdir()
     server = ImageServer(origins)
     setup(base / "root", origins, server.url)
-    yield {"root": base / "root", "origins": origins, "server": server}
+    shutil.copytree(base / "root", base / "imported", symlinks=True,
+                    ignore=lambda d, names: ["pkgsrc"] if Path(d) == base / "root" else [])
+    (base / "imported" / "pkgsrc").symlink_to(base / "root" / "pkgsrc")
+    importer = Sim(base / "imported", server, origins)
+    for uuid in ORIGINS:
+        importer.run("imgadm", "import", "-q", uuid, check=True)
+    server.requests.clear()
+    yield {"root": base / "root", "imported": base / "imported", "origins": origins, "server": server}
     server.stop()
 
 
@@ -86,14 +100,57 @@ class Sim:
                     "SMARTOS_SIM_ROOT": str(root), "SMARTOS_SIM_PYTHON": sys.executable}
         self.env.pop("SMARTOS_SIM_SLOW_SECONDS", None)
         self.env.pop("SMARTOS_SIM_STRICT_PAYLOAD", None)
+        self.in_process = True
 
-    def run(self, *argv, input=None, env=None, cwd=None, check=False):
-        result = subprocess.run([str(SIM_BIN / argv[0]), *argv[1:]], input=input, capture_output=True,
-                                text=isinstance(input, str) or input is None, cwd=cwd,
-                                env={**self.env, **(env or {})}, timeout=60)
+    def _run_here(self, argv, input, env, cwd):
+        from smartos_sim import imgadm, vmadm, zlogin
+        data = input.encode() if isinstance(input, str) else (input or b"")
+        saved_env, saved_cwd, saved_stdin = dict(os.environ), os.getcwd(), sys.stdin
+        os.environ.clear()
+        os.environ.update({**self.env, **(env or {})})
+        if cwd:
+            os.chdir(cwd)
+        sys.stdin = io.TextIOWrapper(io.BytesIO(data))
+        out, err = io.BytesIO(), io.BytesIO()
+        try:
+            tool, args = argv[0], list(argv[1:])
+            if tool == "zlogin":
+                status = zlogin.main(args, stdin=io.BytesIO(data), out=out, err=err)
+                stdout, stderr = out.getvalue().decode(), err.getvalue().decode()
+            else:
+                out_text, err_text = io.StringIO(), io.StringIO()
+                if tool == "imgadm":
+                    status = imgadm.main(args, out=out_text, err=err_text)
+                else:
+                    status = vmadm.main(args, stdin=io.BytesIO(data), out=out_text, err=err_text)
+                stdout, stderr = out_text.getvalue(), err_text.getvalue()
+        finally:
+            os.environ.clear()
+            os.environ.update(saved_env)
+            os.chdir(saved_cwd)
+            sys.stdin = saved_stdin
+        return subprocess.CompletedProcess(argv, status, stdout, stderr)
+
+    def run(self, *argv, input=None, env=None, cwd=None, check=False, process=False):
+        """Run a tool: in this process (fast; the default) or, with process=True, as the worker
+        would, through workers/smartos-sim/bin/<tool> in a child process."""
+        if not process and self.in_process:
+            result = self._run_here(argv, input, env, cwd)
+        else:
+            result = subprocess.run([str(SIM_BIN / argv[0]), *argv[1:]], input=input,
+                                    capture_output=True, cwd=cwd, timeout=60,
+                                    text=isinstance(input, str) or input is None,
+                                    env={**self.env, **(env or {})})
         if check and result.returncode != 0:
             raise AssertionError(f"{argv} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
         return result
+
+    def own_repositories(self):
+        link = self.root / "pkgsrc"
+        if link.is_symlink():
+            target = link.resolve()
+            link.unlink()
+            shutil.copytree(target, link)
 
     def popen(self, *argv, env=None, **kwargs):
         return subprocess.Popen([str(SIM_BIN / argv[0]), *argv[1:]], env={**self.env, **(env or {})},
@@ -108,8 +165,24 @@ class Sim:
         return result.stderr.strip().rsplit(" ", 1)[1]
 
 
+def _state_copy(template, root):
+    """Copy a template state dir, sharing its (read-only) pkgsrc repositories by a symlink;
+    `Sim.own_repositories()` makes a private copy for tests that change them."""
+    shutil.copytree(template, root, symlinks=True, ignore=lambda d, names: ["pkgsrc"] if Path(d) == template else [])
+    (root / "pkgsrc").symlink_to(template / "pkgsrc")
+
+
 @pytest.fixture
 def sim(sim_template, tmp_path):
+    """A state dir with no image installed yet."""
     root = tmp_path / "sim"
-    shutil.copytree(sim_template["root"], root, symlinks=True)
+    _state_copy(sim_template["root"], root)
+    return Sim(root, sim_template["server"], sim_template["origins"])
+
+
+@pytest.fixture
+def simi(sim_template, tmp_path):
+    """A state dir with every origin image already imported."""
+    root = tmp_path / "sim"
+    _state_copy(sim_template["imported"], root)
     return Sim(root, sim_template["server"], sim_template["origins"])

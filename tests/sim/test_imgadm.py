@@ -89,6 +89,6 @@ def test_install_from_local_files(sim):
 
 
 def test_without_state_dir_imgadm_cannot_run(sim):
-    result = sim.run("imgadm", "list", env={"SMARTOS_SIM_ROOT": ""})
+    result = sim.run("imgadm", "list", env={"SMARTOS_SIM_ROOT": ""}, process=True)
     assert result.returncode == 2
     assert result.stderr.startswith("imgadm: error: cannot run: SMARTOS_SIM_ROOT is not set")

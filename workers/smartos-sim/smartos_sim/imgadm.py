@@ -7,9 +7,6 @@ import json
 import os
 import re
 import sys
-import urllib.error
-import urllib.parse
-import urllib.request
 import uuid as uuidlib
 from pathlib import Path
 
@@ -95,6 +92,8 @@ class Imgadm:
 
     # -- remote --------------------------------------------------------------------------------
     def _get(self, url, what):
+        import urllib.error
+        import urllib.request
         try:
             with urllib.request.urlopen(url, timeout=60) as response:
                 return response.read()
@@ -113,6 +112,7 @@ class Imgadm:
                                             f"(imgapi): {getattr(err, 'reason', err)}") from None
 
     def _remote_manifest(self, uuid, source_urls, channel):
+        import urllib.parse
         query = "?" + urllib.parse.urlencode({"channel": channel}) if channel else ""
         for url in source_urls:
             data = self._get(f"{url}/images/{uuid}{query}", url)
@@ -171,7 +171,7 @@ class Imgadm:
                 return
             title = f"{uuid} ({manifest['name']}@{manifest['version']})"
             self.say(f'Importing {title} from "{url}"' + (f', channel "{channel}"' if channel else ""))
-            query = "?" + urllib.parse.urlencode({"channel": channel}) if channel else ""
+            query = "?channel=" + channel if channel else ""
             data = self._get(f"{url}/images/{uuid}/file{query}", url)
             if data is None:
                 raise ImgadmError("DownloadError", f"image {uuid} file was not found at {url}")

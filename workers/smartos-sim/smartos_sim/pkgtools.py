@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 import time
-import urllib.request
 from pathlib import Path
 
 from . import pkgmatch
@@ -88,6 +87,7 @@ class Remote:
         if "://" not in target:
             path = Path(target)
             return path.read_bytes() if path.is_file() else None
+        import urllib.request
         try:
             with urllib.request.urlopen(target, timeout=60) as response:
                 return response.read()
