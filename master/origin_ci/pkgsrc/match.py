@@ -66,8 +66,8 @@ def _order_key(pkgname):
 def dash_prefixes(pkgname: str) -> list[str]:
     """The name itself and each of its prefixes that ends just before a ``-``.
 
-    Every brace-free pattern has an index key (see ``index_key``) that is one of these
-    for each name it matches, which is what lets a pattern and a name find each other
+    A brace-free pattern's index key (``index_key()``, when it has one) is one of these
+    for every name it matches, which is what lets patterns and names find each other
     through a dictionary instead of a scan.
     """
     prefixes = [pkgname]

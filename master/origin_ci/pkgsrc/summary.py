@@ -22,7 +22,7 @@ class SummaryError(ValueError):
 
 
 class SummaryRecord:
-    """One package of a pkg_summary, fields in file order.
+    """One package of a pkg_summary.
 
     ``get`` answers single-valued fields (for a repeated field such as DESCRIPTION it
     joins the lines with newlines); ``getall`` answers multi-valued ones.
@@ -30,19 +30,17 @@ class SummaryRecord:
 
     __slots__ = ("_text", "_fields", "pkgname", "pkgbase", "version")
 
-    def __init__(self, fields):
-        """``fields``: ``(name, value)`` pairs in order, or a ``{name: [values]}`` dict."""
-        if not isinstance(fields, dict):
-            grouped = {}
-            for name, value in fields:
-                grouped.setdefault(name, []).append(value)
-            fields = grouped
-        names = fields.get("PKGNAME")
-        if not names:
+    def __init__(self, pairs):
+        """A record from ``(name, value)`` pairs, in file order."""
+        fields = {}
+        for name, value in pairs:
+            _add_field(fields, name, value)
+        if "PKGNAME" not in fields:
             raise SummaryError("record has no PKGNAME")
         self._text = None
         self._fields = fields
-        self._set_pkgname(names[0])
+        pkgname = fields["PKGNAME"]
+        self._set_pkgname(pkgname[0] if isinstance(pkgname, list) else pkgname)
 
     @classmethod
     def _from_text(cls, text, pkgname):
@@ -66,25 +64,39 @@ class SummaryRecord:
             fields = {}
             for line in self._text.split("\n"):
                 name, _, value = line.partition("=")
-                fields.setdefault(name, []).append(value)
+                _add_field(fields, name, value)
             self._fields = fields
         return self._fields
 
     def get(self, field: str) -> str | None:
-        values = self._parsed().get(field)
-        if values is None:
-            return None
-        return values[0] if len(values) == 1 else "\n".join(values)
+        value = self._parsed().get(field)
+        return "\n".join(value) if isinstance(value, list) else value
 
     def getall(self, field: str) -> list[str]:
-        return list(self._parsed().get(field, ()))
+        value = self._parsed().get(field)
+        if value is None:
+            return []
+        return list(value) if isinstance(value, list) else [value]
 
     def fields(self) -> list[tuple[str, str]]:
         """Every ``(name, value)`` pair (repeated fields grouped, in first-seen order)."""
-        return [(name, value) for name, values in self._parsed().items() for value in values]
+        return [(name, value) for name in self._parsed() for value in self.getall(name)]
 
     def __repr__(self):
         return f"SummaryRecord({self.pkgname!r})"
+
+
+def _add_field(fields, name, value):
+    # A field seen once is kept as a plain string and only a repeated one as a list:
+    # strings are not tracked by the garbage collector, and a repository's worth of
+    # per-field lists made collections dominate the cost of reading every record.
+    previous = fields.get(name)
+    if previous is None:
+        fields[name] = value
+    elif isinstance(previous, list):
+        previous.append(value)
+    else:
+        fields[name] = [previous, value]
 
 
 def parse_pkg_summary(data: bytes) -> list[SummaryRecord]:
