@@ -276,3 +276,10 @@ class TestRender:
 
     def test_content_digest_is_public_for_other_writers(self):
         assert content_digest(b"a\n\n# $NetBSD x\nb\n", "SHA1") == hashlib.sha1(b"a\nb\n").hexdigest()
+
+
+def test_messages_give_file_line_numbers_inside_a_pgp_wrapper():
+    wrapped = b"-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\n#FORMAT 1.1.0\n@CHECKSUMS@\nfoo<1\n"
+    signed = sign(wrapped, ("SHA512",), end_marker=b"-----BEGIN PGP SIGNATURE-----\n")
+    with pytest.raises(VulnerabilitiesError, match="line 6: missing classification"):
+        parse_vulnerabilities(signed)

@@ -34,6 +34,7 @@ UNHASHED_LINE_PREFIXES = (b"Hash:", b"# $NetBSD", b"#CHECKSUM")
 ALGORITHMS = {"SHA512": "sha512", "SHA1": "sha1"}
 # C's isspace() in the C locale.
 WHITESPACE = b" \t\n\r\x0b\x0c"
+_WHITESPACE_BYTES = {bytes([byte]) for byte in WHITESPACE}
 END_OF_LIFE = "eol"
 
 
@@ -67,8 +68,8 @@ def parse_vulnerabilities(data: bytes) -> Vulnerabilities:
     if b"\0" in data:
         raise VulnerabilitiesError("invalid input: NUL character found")
     pgp_wrapped = data.startswith(PGP_MESSAGE_START)
-    content = data[len(PGP_MESSAGE_START):] if pgp_wrapped else data
-    lines = _Lines(content)
+    content_start = len(PGP_MESSAGE_START) if pgp_wrapped else 0
+    lines = _Lines(data, content_start)
     netbsd_id = _read_header(lines)
     entries = []
     verified_with = []
@@ -79,14 +80,14 @@ def parse_vulnerabilities(data: bytes) -> Vulnerabilities:
         if line.startswith(end_marker):
             break
         if line.startswith(b"#CHECKSUM"):
-            algorithm = _verify_checksum(content, lines.position_after(b"#CHECKSUM"), end_marker)
+            algorithm = _verify_checksum(data, content_start, lines.start + len(b"#CHECKSUM"), end_marker)
             if algorithm:
                 verified_with.append(algorithm)
             continue
         if line.startswith(b"#"):
             # Comments, and other "#" lines which pkg_install also tolerates.
             continue
-        entries.append(_entry(line, lines.number))
+        entries.append(_entry(line, lines.line_number()))
     if not verified_with:
         raise VulnerabilitiesError("no #CHECKSUM line with a supported algorithm (SHA1, SHA512)")
     for entry in entries:
@@ -98,32 +99,31 @@ def parse_vulnerabilities(data: bytes) -> Vulnerabilities:
 
 
 class _Lines:
-    """The content's lines, each with its newline; a line without one is truncation."""
+    """The lines of ``data`` from offset ``start``, each with its newline; a line
+    without one means the file is truncated."""
 
-    def __init__(self, content):
-        self.content = content
-        self.start = 0  # offset of the current line
-        self.next_start = 0
-        self.number = 0
+    def __init__(self, data, start=0):
+        self.data = data
+        self.start = start  # offset of the current line
+        self.next_start = start
 
     def __iter__(self):
         return self
 
     def __next__(self):
-        if self.next_start >= len(self.content):
+        if self.next_start >= len(self.data):
             raise StopIteration
         self.start = self.next_start
-        end = self.content.find(b"\n", self.start)
+        end = self.data.find(b"\n", self.start)
         if end < 0:
             raise VulnerabilitiesError(
-                f"missing newline at the end of line {self.number + 1}: the file is truncated"
-            )
+                f"line {self.line_number()}: missing newline at its end: the file is truncated")
         self.next_start = end + 1
-        self.number += 1
-        return self.content[self.start:self.next_start]
+        return self.data[self.start:self.next_start]
 
-    def position_after(self, prefix):
-        return self.start + len(prefix)
+    def line_number(self):
+        """The current line's number in the file (counted only for messages)."""
+        return self.data.count(b"\n", 0, self.start) + 1
 
 
 def _read_header(lines):
@@ -136,16 +136,14 @@ def _read_header(lines):
             continue
         if line[:1] == b"#" and line[1:2] in _WHITESPACE_BYTES:
             if line[1:].strip(WHITESPACE):
-                raise VulnerabilitiesError(f"line {lines.number}: invalid header (comment before #FORMAT)")
+                raise VulnerabilitiesError(f"line {lines.line_number()}: invalid header (comment before #FORMAT)")
             continue
         if not line.startswith(b"#FORMAT"):
-            raise VulnerabilitiesError(f"line {lines.number}: input header is malformed (expected #FORMAT)")
-        _check_format_version(line, lines.number)
+            raise VulnerabilitiesError(f"line {lines.line_number()}: input header is malformed (expected #FORMAT)")
+        _check_format_version(line, lines.line_number())
         return netbsd_id
     raise VulnerabilitiesError("missing #FORMAT line: no content")
 
-
-_WHITESPACE_BYTES = {bytes([byte]) for byte in WHITESPACE}
 
 
 def _check_format_version(line, line_number):
@@ -179,36 +177,40 @@ def _strtol(text):
     return sign * int(stripped[:digits]), stripped[digits:]
 
 
-def _verify_checksum(content, position, end_marker):
+def _verify_checksum(data, content_start, position, end_marker):
     """Check the ``#CHECKSUM`` whose text follows ``position``; the algorithm's name,
     or None for an algorithm pkg_install does not know (it skips those)."""
-    if content[position:position + 1] not in _WHITESPACE_BYTES:
+    if data[position:position + 1] not in _WHITESPACE_BYTES:
         raise VulnerabilitiesError("invalid #CHECKSUM line")
     # Like pkg_install, skip any whitespace, even a newline, to reach the algorithm.
-    while content[position:position + 1] in _WHITESPACE_BYTES:
+    while data[position:position + 1] in _WHITESPACE_BYTES:
         position += 1
     algorithm = next(
         (name for name in ALGORITHMS
-         if content.startswith(name.encode(), position)
-         and content[position + len(name):position + len(name) + 1] in _WHITESPACE_BYTES),
+         if data.startswith(name.encode(), position)
+         and data[position + len(name):position + len(name) + 1] in _WHITESPACE_BYTES),
         None,
     )
     if algorithm is None:
         return None
-    position += len(algorithm)
-    while content[position:position + 1] in _WHITESPACE_BYTES and content[position:position + 1] != b"\n":
-        position += 1
-    if content[position:position + 1] == b"\n":
+    position = _skip_blanks(data, position + len(algorithm))
+    if data[position:position + 1] == b"\n":
         raise VulnerabilitiesError(f"invalid #CHECKSUM {algorithm} line: no hash value")
-    expected = content_digest(content, algorithm, end_marker).encode()
-    if not content.startswith(expected, position):
+    expected = _digest(_Lines(data, content_start), algorithm, end_marker).encode()
+    if not data.startswith(expected, position):
         raise VulnerabilitiesError(f"{algorithm} hash doesn't match: the file was altered or damaged")
-    position += len(expected)
-    while content[position:position + 1] in _WHITESPACE_BYTES and content[position:position + 1] != b"\n":
-        position += 1
-    if content[position:position + 1] not in _WHITESPACE_BYTES:
+    position = _skip_blanks(data, position + len(expected))
+    if data[position:position + 1] not in _WHITESPACE_BYTES:
         raise VulnerabilitiesError(f"invalid #CHECKSUM {algorithm} line: trailing characters")
     return algorithm
+
+
+def _skip_blanks(data, position):
+    """The position of the first character from ``position`` on that is not
+    whitespace other than a newline."""
+    while data[position:position + 1] in _WHITESPACE_BYTES and data[position:position + 1] != b"\n":
+        position += 1
+    return position
 
 
 def content_digest(content: bytes, algorithm: str, end_marker: bytes = PKCS7_START) -> str:
@@ -216,8 +218,12 @@ def content_digest(content: bytes, algorithm: str, end_marker: bytes = PKCS7_STA
 
     ``content`` starts after any PGP message header; hashing stops at ``end_marker``.
     """
+    return _digest(_Lines(content), algorithm, end_marker)
+
+
+def _digest(lines, algorithm, end_marker):
     digest = hashlib.new(ALGORITHMS[algorithm])
-    for line in _Lines(content):
+    for line in lines:
         if line.startswith(end_marker):
             break
         if line == b"\n" or line.startswith(UNHASHED_LINE_PREFIXES):
