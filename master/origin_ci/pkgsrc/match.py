@@ -104,7 +104,7 @@ class NameIndex:
         return pick_newest(self.matches(pattern))
 
 
-@functools.lru_cache(maxsize=16384)
+@functools.lru_cache(maxsize=65536)
 def compile_pattern(pattern: str) -> "Pattern":
     """Parse ``pattern`` once; raises ``PatternError`` for unbalanced braces."""
     return Pattern(pattern)
@@ -333,7 +333,7 @@ def _literal_runs(glob):
     return runs
 
 
-@functools.lru_cache(maxsize=16384)
+@functools.lru_cache(maxsize=65536)
 def compile_glob(glob: str) -> re.Pattern:
     """Translate an ``fnmatch(3)`` pattern (flags ``FNM_PERIOD`` only) to a regex.
 
