@@ -52,7 +52,7 @@ def zlogin(*command):
     return ["zlogin", VM, *command]
 
 
-def make_factory(settings, target):
+def make_factory(settings, targets):
     artifacts_dir = util.Interpolate(
         f"{settings.artifacts_dir}/%(prop:buildername)s/%(prop:buildnumber)s")
     factory = util.BuildFactory()
@@ -60,7 +60,7 @@ def make_factory(settings, target):
         steps.Git(name="checkout", repourl=settings.repo_url, branch=settings.branch,
                   mode="full", method="clobber", codebase="", haltOnFailure=True),
         steps.RemoveDirectory(name="clean output", dir=OUT_DIR, haltOnFailure=True),
-        PlanBuild(target, haltOnFailure=True),
+        PlanBuild(targets, haltOnFailure=True),
         steps.ShellCommand(name="import origin", haltOnFailure=True,
                            command=["imgadm", "import", "-q", util.Property("origin_uuid")],
                            locks=[ORIGIN_IMPORT_LOCK.access("exclusive")]),
@@ -90,7 +90,7 @@ def make_factory(settings, target):
         steps.DirectoryUpload(name="upload artifacts", workersrc=".", workdir=OUT_DIR,
                               masterdest=artifacts_dir, haltOnFailure=True),
         VerifyImage(artifacts_dir=artifacts_dir, haltOnFailure=True),
-        PublishImage(target, artifacts_dir=artifacts_dir, haltOnFailure=True),
+        PublishImage(targets, artifacts_dir=artifacts_dir, haltOnFailure=True),
         # Cleanup runs whatever happened before: no build zone or output may outlive the build.
         steps.ShellCommand(name="delete zone", alwaysRun=True, doStepIf=_zone_may_exist,
                            command=util.Interpolate(
@@ -98,5 +98,12 @@ def make_factory(settings, target):
                                "then vmadm delete %(prop:vm_uuid)s; "
                                "else echo 'no build zone %(prop:vm_uuid)s to delete'; fi")),
         steps.RemoveDirectory(name="remove output", dir=OUT_DIR, alwaysRun=True),
+        # Published files are links or copies in the targets; the uploads go with the build.
+        steps.MasterShellCommand(name="remove artifacts", command=["rm", "-rf", artifacts_dir],
+                                 alwaysRun=True, logEnviron=False),
     ])
+    for step in factory.steps:
+        if issubclass(step.step_class, steps.ShellCommand):
+            # The worker's environment is nobody's business in a build log.
+            step.kwargs.setdefault("logEnviron", False)
     return factory

@@ -14,6 +14,16 @@ class StoreError(Exception):
     pass
 
 
+def _link_or_copy(source, destination):
+    """A hard link costs nothing for an image of hundreds of MB; a copy when across filesystems."""
+    if os.path.exists(destination):
+        os.unlink(destination)
+    try:
+        os.link(source, destination)
+    except OSError:
+        shutil.copyfile(source, destination)
+
+
 class LocalImageStore:
     def __init__(self, directory):
         self.directory = directory
@@ -48,8 +58,8 @@ class LocalImageStore:
             return None
 
     def publish(self, manifest, image_file, artifacts=None):
-        """Move `image_file` and `artifacts` ({suffix: path}) into the store under the manifest's
-        name and version; never replaces a published image."""
+        """Put `image_file` and `artifacts` ({suffix: path}) into the store under the manifest's
+        name and version; never replaces a published image. The sources stay where they are."""
         name, version = manifest["name"], manifest["version"]
         manifest_path = self._path(name, version, "imgmanifest")
         if os.path.exists(manifest_path):
@@ -59,7 +69,7 @@ class LocalImageStore:
         moves = {"zfs.gz": image_file, **(artifacts or {})}
         for suffix, source in moves.items():
             destination = self._path(name, version, suffix)
-            shutil.move(source, destination + ".partial")
+            _link_or_copy(source, destination + ".partial")
             os.replace(destination + ".partial", destination)
         partial = manifest_path + ".partial"
         with open(partial, "w", encoding="utf-8") as handle:

@@ -30,8 +30,8 @@ def locate(basedir):
     return location["config_dir"], location["var_dir"]
 
 
-def builder_configs(settings, flavours, target):
-    factory = make_factory(settings, target)
+def builder_configs(settings, flavours, targets):
+    factory = make_factory(settings, targets)
     return [
         util.BuilderConfig(
             name=flavour.image_name,
@@ -85,7 +85,7 @@ def all_flavours(matrix, discovered):
 
 
 def make_master_config(settings, matrix, discovered=()):
-    target = LocalStoreTarget(settings.images_dir)
+    targets = [LocalStoreTarget(settings.images_dir)]
     flavours = all_flavours(matrix, discovered)
     names = [flavour.image_name for flavour in flavours]
     return {
@@ -101,9 +101,9 @@ def make_master_config(settings, matrix, discovered=()):
                           properties={"build_zone": w.build_zone})
             for w in settings.workers
         ],
-        "builders": builder_configs(settings, flavours, target),
+        "builders": builder_configs(settings, flavours, targets),
         "schedulers": scheduler_configs(settings, names),
-        "change_source": change_sources(settings, matrix, flavours, target),
+        "change_source": change_sources(settings, matrix, flavours, targets[0]),
         "www": www_config(settings),
     }
 

@@ -30,10 +30,14 @@ def make_plan(flavours_text, flavours_path, image_name, published_versions, buil
     """
     matrix = parse_matrix(flavours_text, flavours_path)
     plan = checkout_flavour(matrix, flavours_path, image_name, origin).to_plan()
+    version = versions.next_version(plan["version_series"], published_versions)
+    if is_try:
+        # A try image is an experiment: it must never take the version a real build will get.
+        version += f"-try.{build_number}"
     return {
         "plan": plan,
         "image_name": image_name,
-        "image_version": versions.next_version(plan["version_series"], published_versions),
+        "image_version": version,
         "origin_uuid": plan["origin_uuid"],
         "packages": plan["packages"],
         "vm_uuid": vm_uuid,

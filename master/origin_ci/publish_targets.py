@@ -14,6 +14,7 @@ from origin_ci.local_store import LocalImageStore
 
 class LocalStoreTarget:
     name = "local"
+    has_channels = False  # one flat directory: what is in it counts as released
 
     def __init__(self, directory):
         self.store = LocalImageStore(directory)
@@ -32,5 +33,6 @@ class LocalStoreTarget:
         recorded = self.store.artifact(manifest, "inventory")
         return manifest["version"], (inventory.installed_packages(recorded) if recorded else None)
 
-    def publish(self, manifest, image_file, artifacts):
+    def publish(self, manifest, image_file, artifacts, channel):
+        """Copies, since other targets may need the same files; returns where it went."""
         return threads.deferToThread(self.store.publish, manifest, image_file, artifacts)

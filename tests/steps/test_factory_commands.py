@@ -37,7 +37,7 @@ def shell_commands(image_name, published=()):
     settings = load_settings(DEFAULT_CONFIG_DIR, "/var/tmp/origin-ci-test", "/repo")
     props = flavour_properties(image_name, published)
     commands = {}
-    for step in make_factory(settings, target=None).steps:
+    for step in make_factory(settings, targets=[]).steps:
         if "command" in step.kwargs:
             commands[step.kwargs["name"]] = rendered(step.kwargs["command"], props)
     return commands, props
@@ -60,6 +60,8 @@ def test_pinned_multiarch_flavour_commands():
                          "-o", "triton-origin-multiarch-15.4.1-1.0.0", VM],
         "delete zone": f"if vmadm get {VM} >/dev/null 2>&1; then vmadm delete {VM}; "
                        f"else echo 'no build zone {VM} to delete'; fi",
+        # on the master
+        "remove artifacts": ["rm", "-rf", "/var/tmp/origin-ci-test/artifacts/triton-origin-multiarch-15.4.1/7"],
     }
 
 
@@ -69,7 +71,7 @@ def test_version_follows_what_is_published():
 
 
 def steps_by_name(settings):
-    return {step.kwargs.get("name", step.step_class.name): step for step in make_factory(settings, None).steps}
+    return {step.kwargs.get("name", step.step_class.name): step for step in make_factory(settings, []).steps}
 
 
 def test_upgrade_step_runs_only_when_the_flavour_asks():

@@ -41,7 +41,7 @@ class PlanBuildTest(TestBuildStepMixin, TestReactorMixin, unittest.TestCase):
         settle(self.setup_test_build_step())
 
     def plan_step(self, content, published=(), **properties):
-        self.setup_step(PlanBuild(FakeTarget(list(published))))
+        self.setup_step(PlanBuild([FakeTarget(list(published))]))
         for key, value in {"flavour": IMAGE, "channel": "dev", **properties}.items():
             self.build.setProperty(key, value, "test")
         upload = ExpectUploadFile(workersrc="config/flavours.yaml", workdir="wkdir",

@@ -16,9 +16,9 @@ class PlanBuild(buildstep.BuildStep, CompositeStepMixin):
     name = "plan"
     description = "planning"
 
-    def __init__(self, target, **kwargs):
+    def __init__(self, targets, **kwargs):
         super().__init__(**kwargs)
-        self.target = target
+        self.targets = targets
 
     @defer.inlineCallbacks
     def run(self):
@@ -28,10 +28,12 @@ class PlanBuild(buildstep.BuildStep, CompositeStepMixin):
             yield log.addStderr(f"the checkout has no {FLAVOURS_IN_CHECKOUT}\n")
             return results.FAILURE
         image_name = self.getProperty("flavour")
-        published = yield defer.maybeDeferred(self.target.published_versions, image_name)
+        published = set()
+        for target in self.targets:
+            published.update((yield defer.maybeDeferred(target.published_versions, image_name)))
         try:
             properties = make_plan(
-                text, f"{FLAVOURS_IN_CHECKOUT} (checkout)", image_name, published,
+                text, f"{FLAVOURS_IN_CHECKOUT} (checkout)", image_name, sorted(published),
                 build_number=self.build.number, vm_uuid=str(uuid.uuid4()),
                 channel=self.getProperty("channel"), is_try=self.getProperty("scheduler") == "try",
                 origin=self.getProperty("flavour_origin"))

@@ -5,8 +5,7 @@ import json
 from buildbot.process import buildstep, results
 from twisted.internet import defer
 
-from origin_ci import manifest
-from origin_ci.local_store import StoreError
+from origin_ci import manifest, publication
 from origin_ci.steps.verify import artifact_paths
 
 
@@ -36,34 +35,49 @@ def prepare_publication(paths, metadata, published_at):
 
 
 class PublishImage(buildstep.BuildStep):
+    """Publishes to every target that takes the build's channel, or says why it does not."""
+
     name = "publish"
     description = "publishing"
     renderables = ["artifacts_dir"]
 
-    def __init__(self, target, artifacts_dir, **kwargs):
+    def __init__(self, targets, artifacts_dir, **kwargs):
         super().__init__(**kwargs)
-        self.target = target
+        self.targets = targets
         self.artifacts_dir = artifacts_dir
 
     @defer.inlineCallbacks
     def run(self):
         plan = self.getProperty("plan")
         version = self.getProperty("image_version")
-        if self.getProperty("dry_run"):
-            self.descriptionDone = ["dry run: nothing published"]
+        channel = self.getProperty("channel")
+        last = None
+        if self.getProperty("scheduler") == "nightly":
+            last = yield self.targets[0].last_published(plan["image_name"])
+        reason = publication.skip_reason(self.getProperty("dry_run"), self.getProperty("scheduler") == "nightly",
+                                         self.getProperty("installed_packages"), last)
+        targets = publication.targets_for(self.targets, channel)
+        if reason is None and not targets:
+            reason = f"no publish target takes channel {channel}: nothing published"
+        if reason:
+            self.descriptionDone = [reason]
+            self.setProperty("published", False, "publish")
             return results.SKIPPED
         paths = artifact_paths(self.artifacts_dir, plan["image_name"], version)
-        try:
-            build_url = yield self.build.getUrl()
-            final, artifacts = prepare_publication(paths, build_metadata(self, build_url),
-                                                   datetime.datetime.now(datetime.UTC))
-            published = yield self.target.publish(final, paths["image"], artifacts)
-        except (StoreError, OSError) as error:
-            yield self.addCompleteLog("error", f"{error}\n")
-            self.descriptionDone = ["not published:", str(error)[:120]]
-            return results.FAILURE
-        self.setProperty("published_manifest", published, "publish")
-        yield self.addCompleteLog("published", f"{published}\n")
+        build_url = yield self.build.getUrl()
+        final, artifacts = prepare_publication(paths, build_metadata(self, build_url),
+                                               datetime.datetime.now(datetime.UTC))
+        log = yield self.addLog("published")
+        for target in targets:
+            try:
+                where = yield target.publish(final, paths["image"], artifacts, channel)
+            except Exception as error:  # each target's own errors; nothing half-published by it
+                yield log.addStderr(f"{target.name}: {error}\n")
+                self.descriptionDone = [f"not published to {target.name}:", str(error)[:120]]
+                return results.FAILURE
+            yield log.addStdout(f"{target.name}: {where}\n")
+        self.setProperty("published", True, "publish")
+        self.setProperty("published_to", [t.name for t in targets], "publish")
         self.descriptionDone = [f"published {plan['image_name']}@{version}",
-                                f"to {self.target.name} ({self.target.description})"]
+                                f"to {', '.join(t.name for t in targets)}"]
         return results.SUCCESS
