@@ -166,9 +166,16 @@ class Sim:
 
 
 def _state_copy(template, root):
-    """Copy a template state dir, sharing its (read-only) pkgsrc repositories by a symlink;
-    `Sim.own_repositories()` makes a private copy for tests that change them."""
-    shutil.copytree(template, root, symlinks=True, ignore=lambda d, names: ["pkgsrc"] if Path(d) == template else [])
+    """Copy a template state dir quickly: its pkgsrc repositories are shared by a symlink
+    (`Sim.own_repositories()` makes a private copy for tests that change them) and its other
+    files are hard links, which is safe because the simulator replaces state files atomically
+    and never writes into an installed image (logs, appended to, are copied)."""
+    def link_or_copy(source, target):
+        if "/log/" in source:
+            return shutil.copy2(source, target)
+        return os.link(source, target)
+    shutil.copytree(template, root, symlinks=True, copy_function=link_or_copy,
+                    ignore=lambda d, names: ["pkgsrc"] if Path(d) == template else [])
     (root / "pkgsrc").symlink_to(template / "pkgsrc")
 
 

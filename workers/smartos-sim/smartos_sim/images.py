@@ -105,7 +105,8 @@ class ImageStore:
                     shutil.rmtree(victim)
                 elif victim.exists() or victim.is_symlink():
                     victim.unlink()
-            shutil.copytree(base / "layer", target, symlinks=True, dirs_exist_ok=True)
+            shutil.copytree(base / "layer", target, symlinks=True, dirs_exist_ok=True,
+                            copy_function=shutil.copy)
         return target
 
     def delete(self, uuid):

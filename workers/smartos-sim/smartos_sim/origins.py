@@ -92,6 +92,11 @@ def build_root(state_root, origin, target):
     (target / "etc" / "pkgsrc_version").write_text(
         f"release: {origin.branch}\nmachine_arch: {branch.machine_arch}\n", encoding="utf-8")
     (target / "var" / "db" / "pkgin").mkdir(parents=True, exist_ok=True)
+    for directory in ("root", "tmp", "var/tmp", "var/log", "home"):
+        (target / directory).mkdir(parents=True, exist_ok=True)
+    (target / "root" / ".profile").write_text(
+        "PATH=/usr/local/sbin:/usr/local/bin:/opt/local/sbin:/opt/local/bin:/usr/sbin:/usr/bin:/sbin\n"
+        "export PATH\n", encoding="utf-8")
     return target
 
 
