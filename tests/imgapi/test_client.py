@@ -14,7 +14,7 @@ from origin_ci.imgapi.client import (
     ImgapiClientError, OriginMissingError, PublishConflictError)
 from origin_ci.imgapi.errors import ImgapiError
 from tests.imgapi.conftest import (
-    IMAGE_UUID, ORIGIN_UUID, USER, built_manifest, make_image_file, start_server)
+    IMAGE_UUID, ORIGIN_UUID, USER, built_manifest, make_image_file)
 
 
 async def eventually(predicate, timeout=5.0):

@@ -27,13 +27,13 @@ from twisted.web.client import (
     Agent, FileBodyProducer, HTTPConnectionPool, RequestTransmissionFailed, ResponseFailed,
     ResponseNeverReceived)
 
+from origin_ci.imgapi.channels import ALL_CHANNELS
 from origin_ci.imgapi.errors import ImgapiError
 from origin_ci.imgapi.signature import authorization_header, http_date, load_private_key
 from origin_ci.imgmanifest import ACTIVATED_STATES, is_uuid
 
 log = Logger()
 
-ALL_CHANNELS = "*"
 PAGE_SIZE = 1000
 TRANSFER_CHUNK = 1024 * 1024
 MAX_RETRY_DELAY = 30.0
