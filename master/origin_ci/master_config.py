@@ -12,7 +12,8 @@ from origin_ci.discovered import read_discovered
 from origin_ci.flavours import load_matrix
 from origin_ci.pollers import security, upstream
 from origin_ci.publish_targets import LocalStoreTarget
-from origin_ci.schedulers import FlavourChangeScheduler, force_scheduler, nightly_scheduler
+from origin_ci.schedulers import (FlavourChangeScheduler, force_scheduler, nightly_scheduler,
+                                  try_scheduler)
 from origin_ci.settings import load_settings
 from origin_ci.www import www_config
 
@@ -51,12 +52,16 @@ def builder_configs(settings, flavours, targets):
 
 def scheduler_configs(settings, names):
     channel = settings.default_channel
-    return [
+    configured = [
         force_scheduler(names, channel),
         nightly_scheduler(names, channel, settings.nightly["hour"], settings.nightly["minute"]),
         FlavourChangeScheduler("upstream", names, category=upstream.CATEGORY, channel=channel),
         FlavourChangeScheduler("security", names, category=security.CATEGORY, channel=channel),
     ]
+    try_users = settings.try_users()
+    if try_users:
+        configured.append(try_scheduler(names, settings.try_port, try_users))
+    return configured
 
 
 def change_sources(settings, matrix, flavours, target):

@@ -4,6 +4,7 @@ from buildbot.schedulers import base
 from twisted.internet import defer
 from twisted.python import log
 
+from origin_ci.plan import TRY_CHANNEL
 from origin_ci.settings import CHANNELS
 
 
@@ -56,6 +57,13 @@ def force_scheduler(names, default_channel):
             util.BooleanParameter(name="dry_run", label="Dry run (build and verify, publish nothing)",
                                   default=False),
         ])
+
+
+def try_scheduler(names, port, users):
+    """`buildbot try` for image authors; plan.py confines its builds to the experimental channel."""
+    return schedulers.Try_Userpass(
+        name="try", builderNames=names, port=port, userpass=list(users),
+        properties={"channel": TRY_CHANNEL, "dry_run": False})
 
 
 def nightly_scheduler(names, default_channel, hour, minute):

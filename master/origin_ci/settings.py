@@ -8,6 +8,7 @@ import os
 
 from origin_ci.configfile import read_yaml
 
+TRY_USERS_SECRET = "try-users"
 CHANNELS = ("experimental", "dev", "staging", "release", "support")
 NAME_RE = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 URL_RE = r"^(https?://|file:)"
@@ -35,6 +36,7 @@ MASTER_SCHEMA = {
                     "properties": {"hour": {"type": "integer", "minimum": 0, "maximum": 23},
                                    "minute": {"type": "integer", "minimum": 0, "maximum": 59}}},
         "admins": {"type": "array", "items": {"type": "string", "pattern": NAME_RE}},
+        "try_port": {"type": ["integer", "string"]},
         "upstream": {"type": "object", "additionalProperties": False,
                      "properties": {"source_url": {"type": "string", "pattern": r"^https?://"},
                                     "poll_interval": {"type": "integer", "minimum": 10}}},
@@ -116,6 +118,7 @@ class Settings:
     default_channel: str
     nightly: dict
     admins: tuple
+    try_port: object
     upstream: dict
     security: dict
     workers: tuple
@@ -123,6 +126,16 @@ class Settings:
     @property
     def flavours_file(self):
         return os.path.join(self.config_dir, "flavours.yaml")
+
+    def try_users(self):
+        """(user, password) pairs from `<secrets_dir>/try-users` ("user:password" lines); none
+        without the file. Try_Userpass needs them at config time, so no secrets provider here."""
+        try:
+            with open(os.path.join(self.secrets_dir, TRY_USERS_SECRET), encoding="utf-8") as handle:
+                lines = handle.read().splitlines()
+        except FileNotFoundError:
+            return []
+        return [tuple(line.split(":", 1)) for line in lines if ":" in line and not line.startswith("#")]
 
 
 def load_settings(config_dir, var_dir, repo_dir):
@@ -156,6 +169,7 @@ def load_settings(config_dir, var_dir, repo_dir):
         default_channel=master.get("default_channel", "dev"),
         nightly={"hour": 3, "minute": 0, **master.get("nightly", {})},
         admins=tuple(master.get("admins", ["admin"])),
+        try_port=master.get("try_port", "tcp:8031:interface=127.0.0.1"),
         upstream={"source_url": "https://images.smartos.org", "poll_interval": 300,
                   **master.get("upstream", {})},
         security={

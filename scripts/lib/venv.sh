@@ -13,9 +13,12 @@ ensure_venv() {
             { echo "python3 -m venv failed (Debian: apt-get install python3-venv)" >&2; return 1; }
     fi
     if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-        echo "installing triton-origin-ci and its dependencies into .venv"
-        "$PY" -m pip install -q --upgrade pip >/dev/null
-        "$PY" -m pip install -q -e "$ROOT[test]"
+        echo "installing triton-origin-ci and its dependencies into .venv (log: .venv/pip.log)"
+        if ! { "$PY" -m pip install --upgrade pip && "$PY" -m pip install -e "$ROOT[test]"; } >"$VENV/pip.log" 2>&1; then
+            tail -n 20 "$VENV/pip.log" >&2
+            echo "pip install failed (whole log: .venv/pip.log)" >&2
+            return 1
+        fi
         echo "$want" >"$stamp"
     fi
 }

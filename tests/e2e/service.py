@@ -21,6 +21,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BIN = os.path.dirname(sys.executable)
 SIM_BIN = os.path.join(REPO, "workers", "smartos-sim", "bin")
 ADMIN_PASSWORD = "e2e-admin-password"
+TRY_PASSWORD = "e2e-try-password"
 
 
 def free_port():
@@ -119,7 +120,8 @@ class Service:
         self.config_dir = os.path.join(directory, "config")
         self.var_dir = os.path.join(directory, "var")
         self.repo_dir = os.path.join(directory, "image-definitions")
-        self.www_port, self.pb_port = free_port(), free_port()
+        self.www_port, self.pb_port, self.try_port = free_port(), free_port(), free_port()
+        self.sim_root = os.path.join(directory, "sim")
         self.url = f"http://127.0.0.1:{self.www_port}/"
         self.processes = {}
 
@@ -134,12 +136,18 @@ class Service:
                 "url": self.url,
                 "www_port": f"tcp:{self.www_port}:interface=127.0.0.1",
                 "worker_port": f"tcp:{self.pb_port}:interface=127.0.0.1",
+                "try_port": f"tcp:{self.try_port}:interface=127.0.0.1",
                 "image_definitions": {"repo_url": self.repo_dir, "branch": "main"},
                 "admins": ["admin"],
+                # The pollers run when a test asks through the poller change hook.
+                "upstream": {"source_url": self.sim_template.source_url, "poll_interval": 86400},
+                "security": {"vulnerabilities_url": f"file://{self.vulnerabilities_file}",
+                             "pkgsrc_url": f"file://{self.sim_root}/pkgsrc", "poll_interval": 86400},
             }, handle)
         secrets = os.path.join(self.var_dir, "secrets")
         os.makedirs(secrets, mode=0o700)
-        for name, value in {"admin-password": ADMIN_PASSWORD, "worker-local-sim": "e2e-worker"}.items():
+        for name, value in {"admin-password": ADMIN_PASSWORD, "worker-local-sim": "e2e-worker",
+                            "try-users": f"author:{TRY_PASSWORD}"}.items():
             path = os.path.join(secrets, name)
             with open(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600), "w") as handle:
                 handle.write(value + "\n")
@@ -163,7 +171,6 @@ class Service:
     def start(self):
         self.write_config()
         self.write_image_definitions()
-        self.sim_root = os.path.join(self.directory, "sim")
         shutil.copytree(self.sim_template.root, self.sim_root, symlinks=True)
         master_dir = os.path.join(self.directory, "master")
         run(os.path.join(BIN, "buildbot"), "create-master", "-q", "-r",
@@ -209,6 +216,17 @@ class Service:
                      env={**os.environ, "SMARTOS_SIM_ROOT": self.sim_root,
                           "SMARTOS_SIM_PYTHON": sys.executable}).stdout
         return [line.split() for line in output.splitlines() if line.strip()]
+
+    @property
+    def vulnerabilities_file(self):
+        return os.path.join(self.sim_root, "pkgsrc", "vulns", "pkg-vulnerabilities.gz")
+
+    def poll(self, poller):
+        """Poll a poller now, through Buildbot's poller change hook."""
+        request = urllib.request.Request(f"{self.url}change_hook/poller?poller={poller}", data=b"",
+                                         method="POST")
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status
 
     @property
     def images_dir(self):
