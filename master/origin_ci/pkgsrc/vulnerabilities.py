@@ -87,7 +87,7 @@ def parse_vulnerabilities(data: bytes) -> Vulnerabilities:
         if line.startswith(b"#"):
             # Comments, and other "#" lines which pkg_install also tolerates.
             continue
-        entries.append(_entry(line, lines.line_number()))
+        entries.append(_entry(line, lines))
     if not verified_with:
         raise VulnerabilitiesError("no #CHECKSUM line with a supported algorithm (SHA1, SHA512)")
     for entry in entries:
@@ -232,8 +232,9 @@ def _digest(lines, algorithm, end_marker):
     return digest.hexdigest()
 
 
-def _entry(line, line_number):
-    """``PATTERN TYPE URL`` split as pkg_install's add_vulnerability() does."""
+def _entry(line, lines):
+    """``PATTERN TYPE URL`` split as pkg_install's add_vulnerability() does; ``lines``
+    (positioned on ``line``) numbers the line for an error message."""
     fields = line.split(None, 3)
     if line[:1] in _WHITESPACE_BYTES:
         # A leading blank gives an empty pattern, and the first word is the type.
@@ -242,9 +243,9 @@ def _entry(line, line_number):
     # pkg_install tests the first character against '0' where it means NUL, so a type
     # or URL starting with the digit 0 is refused there: refuse it here as well.
     if not kind or kind.startswith(b"0"):
-        raise VulnerabilitiesError(f"line {line_number}: missing classification")
+        raise VulnerabilitiesError(f"line {lines.line_number()}: missing classification")
     if not url or url.startswith(b"0"):
-        raise VulnerabilitiesError(f"line {line_number}: missing URL")
+        raise VulnerabilitiesError(f"line {lines.line_number()}: missing URL")
     return VulnerabilityEntry(_text(pattern), _text(kind), _text(url))
 
 
