@@ -65,6 +65,20 @@ async def test_a_uuid_with_another_file_is_never_overwritten(client, server, ima
 
 
 @pytest_twisted.ensureDeferred
+async def test_an_unactivated_image_with_another_file_is_not_touched(client, server, image,
+                                                                      tmp_path):
+    manifest, file_path = image
+    await client._import(manifest, "dev")
+    await client._upload(IMAGE_UUID, file_path, manifest["files"][0], "dev")
+    other_path, sha1, size = make_image_file(tmp_path / "other.gz", seed=b"other")
+    with pytest.raises(PublishConflictError, match="unactivated"):
+        await client.publish(built_manifest(sha1, size), other_path)
+    stored = server.store.get(IMAGE_UUID)
+    assert stored.manifest["state"] == "unactivated"
+    assert stored.file_path.read_bytes() == file_path.read_bytes()
+
+
+@pytest_twisted.ensureDeferred
 async def test_wrong_key_is_refused_with_a_clear_message(clients, server, wrong_key_path, image):
     manifest, file_path = image
     intruder = clients(server.url, USER, wrong_key_path)

@@ -180,8 +180,9 @@ class ImgapiClient:
 
         - Already there, active, same SHA-1: nothing is uploaded; it is only added to `channel`
           if needed (`already_published` is True).
-        - Already there with another file: PublishConflictError; the server is left untouched.
-        - Left unactivated by an earlier attempt: that attempt is finished.
+        - Already there with another file (active or not): PublishConflictError; the server is
+          left untouched.
+        - Left unactivated by an earlier attempt (no file, or this file): it is finished.
         - The origin (for an incremental image) is not on the server: OriginMissingError,
           unless `import_origin_from` (an ImgapiClient, e.g. of images.smartos.org) is given:
           then the origin is first copied from there (as a private image).
@@ -193,19 +194,25 @@ class ImgapiClient:
             raise ImgapiClientError(f"the manifest has no valid uuid: {uuid!r}")
         declared = await _declared_file(manifest, file_path, self._reactor)
         existing = await self._find(uuid)
-        if existing is not None and existing.get("state") in ACTIVATED_STATES:
-            return await self._already_published(existing, declared, channel)
+        if existing is not None:
+            self._check_same_file(existing, declared)
+            if existing.get("state") in ACTIVATED_STATES:
+                return await self._already_published(existing, channel)
         await self._ensure_origin(manifest, channel, import_origin_from)
         try:
             if existing is None:
                 existing = await self._import(manifest, channel)
+                # Someone else's image when a concurrent publisher imported it first.
+                self._check_same_file(existing, declared)
                 if existing.get("state") in ACTIVATED_STATES:
-                    return await self._already_published(existing, declared, channel)
+                    return await self._already_published(existing, channel)
             work_channel = _channel_holding(existing, channel)
             if not _has_file(existing, declared["sha1"]):
                 await self._upload(uuid, file_path, declared, work_channel)
             image = await self._activate(uuid, declared["sha1"], work_channel)
             image = await self._ensure_in_channel(image, channel)
+        except PublishConflictError:
+            raise  # not ours to roll back
         except BaseException:
             await self._roll_back(uuid)
             raise
@@ -232,13 +239,17 @@ class ImgapiClient:
                 return None
             raise
 
-    async def _already_published(self, image, declared, channel):
-        if not _has_file(image, declared["sha1"]):
+    def _check_same_file(self, image, declared):
+        """Refuse an image that has a file, and not this one."""
+        files = image.get("files") or []
+        if files and files[0].get("sha1") != declared["sha1"]:
             raise PublishConflictError(
-                f"image {image['uuid']} ({image.get('name')}@{image.get('version')}) already "
-                f"exists on {self.url} with another file (sha1 "
-                f"{(image.get('files') or [{}])[0].get('sha1')}, ours {declared['sha1']}); "
-                "an image is never replaced: build it with a new uuid")
+                f"image {image['uuid']} ({image.get('name')}@{image.get('version')}, "
+                f"{image.get('state')}) already exists on {self.url} with another file (sha1 "
+                f"{files[0].get('sha1')}, ours {declared['sha1']}); an image is never "
+                "replaced: build it with a new uuid")
+
+    async def _already_published(self, image, channel):
         image = await self._ensure_in_channel(image, channel)
         log.info("{uuid} is already published on {url}", uuid=image["uuid"], url=self.url)
         return PublishResult(image, already_published=True)
