@@ -17,8 +17,8 @@ MAX_LIMIT = 1000
 LIST_FILTERS = ("name", "version", "os", "type", "owner")
 # Fields AdminImportImage drops or sets itself rather than rejecting (Image.create, isImport).
 IMPORT_IGNORED_FIELDS = ("files", "state", "channels")
-# What Image.create accepts besides those: every manifest field except the server-computed
-# `activated` and, unless the image is a zvol, the zvol-only fields.
+# What Image.create accepts besides those: every manifest field but the server-computed
+# `activated` (and the zvol-only fields only on a zvol image, see import_image).
 IMPORT_FIELDS = KNOWN_FIELDS - {"activated"}
 
 

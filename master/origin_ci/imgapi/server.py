@@ -108,7 +108,8 @@ class ImgapiResource(resource.Resource):
         except SignatureError as error:
             raise ImgapiError("Unauthorized", f"Unauthorized: {error}") from None
 
-    def _writer(self, request):
+    def _authorize_write(self, request):
+        """Writes need a valid signature (when the server has keys); log who writes what."""
         user = self._user(request, required=True)
         log.info("{user} {method} {uri}", user=user or "(no auth)",
                  method=request.method.decode(), uri=request.uri.decode("latin-1"))
@@ -162,12 +163,12 @@ class ImgapiResource(resource.Resource):
         return server.NOT_DONE_YET
 
     def _create(self, request, query, uuid):
-        self._writer(request)
+        self._authorize_write(request)
         raise ImgapiError("NotAvailable", "CreateImage (a new uuid) is not implemented: "
                           "import the image with POST /images/UUID?action=import")
 
     def _action(self, request, query, uuid):
-        self._writer(request)
+        self._authorize_write(request)
         channel = resolve_channel(query.get("channel"))
         action = query.get("action")
         if action == "import":
@@ -191,7 +192,7 @@ class ImgapiResource(resource.Resource):
         return _json(request, 200, _view(request, manifest))
 
     def _put_file(self, request, query, uuid):
-        self._writer(request)
+        self._authorize_write(request)
         length = request.getHeader(b"content-length")
         if length is not None and not length.isdigit():
             raise ImgapiError("InvalidHeader", "invalid Content-Length header")
@@ -203,7 +204,7 @@ class ImgapiResource(resource.Resource):
         return _json(request, 200, _view(request, manifest))
 
     def _delete(self, request, query, uuid):
-        self._writer(request)
+        self._authorize_write(request)
         self._service.delete(uuid, resolve_channel(query.get("channel")),
                              query.get("force_all_channels"))
         request.setResponseCode(204)
