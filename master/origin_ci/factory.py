@@ -4,6 +4,8 @@ The SmartOS work is plain shell steps whose command lines are exactly what an op
 type in a global zone; the plan step turns the checkout's flavour file into the properties they
 read, so a `buildbot try` patch changes what gets built.
 """
+import shlex
+
 from buildbot.plugins import steps, util
 
 from origin_ci import manifest, zone
@@ -40,6 +42,13 @@ def image_manifest(props):
                                    props.getProperty("origin_min_platform"), tags)
 
 
+@util.renderer
+def quoted_packages(props):
+    """zlogin joins its arguments into one shell command line inside the zone, so a pattern such
+    as `curl>=7.50` must be quoted or the zone's shell reads a redirection."""
+    return [shlex.quote(package) for package in props.getProperty("packages")]
+
+
 def _upgrade_requested(step):
     return bool(step.getProperty("plan", {}).get("upgrade"))
 
@@ -72,7 +81,7 @@ def make_factory(settings, targets):
         steps.ShellCommand(name="pkgin update", haltOnFailure=True,
                            command=zlogin(PKGIN, "-y", "update")),
         steps.ShellCommand(name="install packages", haltOnFailure=True,
-                           command=zlogin(PKGIN, "-y", "install", util.Property("packages"))),
+                           command=zlogin(PKGIN, "-y", "install", quoted_packages)),
         steps.ShellCommand(name="full upgrade", haltOnFailure=True, doStepIf=_upgrade_requested,
                            command=zlogin(PKGIN, "-y", "full-upgrade")),
         steps.ShellCommand(name="inventory", workdir=OUT_DIR, haltOnFailure=True,

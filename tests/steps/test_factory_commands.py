@@ -65,6 +65,15 @@ def test_pinned_multiarch_flavour_commands():
     }
 
 
+def test_package_patterns_are_quoted_for_the_zones_shell(tmp_path):
+    props = flavour_properties("triton-origin-x86_64-24.4.1")
+    props.setProperty("packages", ["curl>=7.50", "sudo", "{gsed,sed}-[0-9]*"], "test")
+    settings = load_settings(DEFAULT_CONFIG_DIR, "/var/tmp/origin-ci-test", "/repo")
+    install = steps_by_name(settings)["install packages"].kwargs["command"]
+    assert rendered(install, props) == ["zlogin", VM, "/opt/local/bin/pkgin", "-y", "install",
+                                        ["'curl>=7.50'", "sudo", "'{gsed,sed}-[0-9]*'"]]
+
+
 def test_version_follows_what_is_published():
     commands, _ = shell_commands("triton-origin-x86_64-24.4.1", published=["1.0.0", "1.0.4"])
     assert commands["create image"][8] == "triton-origin-x86_64-24.4.1-1.0.5"
