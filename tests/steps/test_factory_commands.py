@@ -65,7 +65,7 @@ def test_pinned_multiarch_flavour_commands():
     }
 
 
-def test_package_patterns_are_quoted_for_the_zones_shell(tmp_path):
+def test_package_patterns_are_quoted_for_the_zones_shell():
     props = flavour_properties("triton-origin-x86_64-24.4.1")
     props.setProperty("packages", ["curl>=7.50", "sudo", "{gsed,sed}-[0-9]*"], "test")
     settings = load_settings(DEFAULT_CONFIG_DIR, "/var/tmp/origin-ci-test", "/repo")
