@@ -137,11 +137,12 @@ def expand_alternatives(pattern: str) -> list[str]:
     pkg_install expands the first group, then recursively each result; since a package
     matches when any expansion does, expanding everything up front is equivalent.
     """
-    _check_braces(pattern)
+    check_pattern(pattern)
     return _expand(pattern)
 
 
-def _check_braces(pattern):
+def check_pattern(pattern: str) -> None:
+    """Raise ``PatternError`` if pkg_install would refuse ``pattern`` (an unclosed ``{``)."""
     depth = 0
     for char in pattern:
         if char == "{":

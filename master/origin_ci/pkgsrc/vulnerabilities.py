@@ -25,7 +25,7 @@ import hashlib
 from dataclasses import dataclass
 
 from .compression import CompressionError, decompress
-from .match import PatternError, compile_pattern
+from .match import PatternError, check_pattern
 
 PGP_MESSAGE_START = b"-----BEGIN PGP SIGNED MESSAGE-----\n"
 PGP_SIGNATURE_START = b"-----BEGIN PGP SIGNATURE-----\n"
@@ -92,7 +92,7 @@ def parse_vulnerabilities(data: bytes) -> Vulnerabilities:
         raise VulnerabilitiesError("no #CHECKSUM line with a supported algorithm (SHA1, SHA512)")
     for entry in entries:
         try:
-            compile_pattern(entry.pattern)
+            check_pattern(entry.pattern)
         except PatternError as error:
             raise VulnerabilitiesError(f"entry for {entry.url}: {error}") from None
     return Vulnerabilities(tuple(entries), tuple(verified_with), netbsd_id, pgp_wrapped)
