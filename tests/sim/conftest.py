@@ -4,6 +4,7 @@ import http.server
 import io
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -11,11 +12,14 @@ import threading
 from pathlib import Path
 
 import pytest
+from origin_ci.pkgsrc.summary import parse_pkg_summary
 
 from smartos_sim.setupcmd import setup
 
 REPO = Path(__file__).resolve().parents[2]
 SIM_BIN = REPO / "workers" / "smartos-sim" / "bin"
+PKGIN = "/opt/local/bin/pkgin"
+PKG_INFO = "/opt/local/sbin/pkg_info"
 
 
 class ImageServer:
@@ -151,6 +155,21 @@ class Sim:
             target = link.resolve()
             link.unlink()
             shutil.copytree(target, link)
+
+    def build_flavour(self, origin_uuid, packages, upgrade):
+        """The SmartOS part of a flavour's build, with the factory's command lines: a zone of the
+        (imported) origin, pkgin update, install, full-upgrade if asked -> (vm, its packages)."""
+        vm = self.create_zone(origin_uuid)
+        self.run("zlogin", vm, PKGIN, "-y", "update", check=True)
+        self.run("zlogin", vm, PKGIN, "-y", "install", *(shlex.quote(p) for p in packages), check=True)
+        if upgrade:
+            self.run("zlogin", vm, PKGIN, "-y", "full-upgrade", check=True)
+        return vm, self.installed(vm)
+
+    def installed(self, vm):
+        """The PKGNAMEs installed in a zone, from `pkg_info -X -a` as the inventory step reads it."""
+        inventory = self.run("zlogin", vm, PKG_INFO, "-X", "-a", check=True).stdout
+        return {record.pkgname for record in parse_pkg_summary(inventory.encode())}
 
     def popen(self, *argv, env=None, **kwargs):
         return subprocess.Popen([str(SIM_BIN / argv[0]), *argv[1:]], env={**self.env, **(env or {})},

@@ -241,6 +241,7 @@ def _modern_branch(name, build_date, *, openssl, openssl_new, curl, curl_deps, c
                    sudo, sudo_new, pkgin, pkg_install, sqlite3, sqlite3_new, rootcerts, rootcerts_new,
                    libarchive, extra_installed=(), extra_versions=()):
     """A later x86_64 LTS branch: the same shape with that branch's versions."""
+    # What was built against openssl (pkgin included) needs at least the openssl the origin ships.
     ossl_pat = "openssl>=" + openssl.rsplit("-", 1)[1].split("nb")[0]
     versions = [
         _v("bzip2-1.0.8", size=0.3 * MB),
@@ -265,7 +266,7 @@ def _modern_branch(name, build_date, *, openssl, openssl_new, curl, curl_deps, c
         _v(patch, size=0.26 * MB),
         _v("pkg_alternatives-1.7", size=0.05 * MB),
         _v(pkg_install, size=3.6 * MB),
-        _v(pkgin, "libarchive>=3.3.1", "openssl>=1.1.1", "pkg_install>=20130901", "sqlite3>=3.20.0",
+        _v(pkgin, "libarchive>=3.3.1", ossl_pat, "pkg_install>=20130901", "sqlite3>=3.20.0",
            size=0.5 * MB),
         _v("pkgsrc-gnupg-keys-20190305", size=0.02 * MB),
         _v("smtools-20190813", size=0.1 * MB),
