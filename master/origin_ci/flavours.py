@@ -16,6 +16,7 @@ UUID_RE = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 # whitespace, quotes and shell metacharacters, is refused before it can reach a command line.
 PACKAGE_RE = re.compile(r"^[A-Za-z0-9{][A-Za-z0-9._+\-<>=*?\[\]{},]*$")
 AUDIT_POLICIES = ("warn", "fail")
+SIZE_POLICIES = ("warn", "fail")  # over the USB-key budget: warn, or fail the build
 
 _SETTINGS_PROPERTIES = {
     "packages": {"type": "array", "items": {"type": "string"}, "minItems": 1},
@@ -23,6 +24,7 @@ _SETTINGS_PROPERTIES = {
     "version": {"type": "string"},
     "description": {"type": "string", "minLength": 1},
     "audit_policy": {"enum": list(AUDIT_POLICIES)},
+    "size_policy": {"enum": list(SIZE_POLICIES)},
 }
 SCHEMA = {
     "type": "object",
@@ -70,6 +72,7 @@ class Flavour:
     version_series: str
     description: str
     audit_policy: str
+    size_policy: str
 
     @property
     def image_name(self):
@@ -101,6 +104,7 @@ class Flavour:
             "version_series": self.version_series,
             "description": self.description,
             "audit_policy": self.audit_policy,
+            "size_policy": self.size_policy,
         }
 
 
@@ -161,6 +165,7 @@ def make_flavour(origin_name, origin_version, origin_uuid, settings):
             "description",
             f"Triton/Manta core image origin: {origin_name}@{origin_version} plus {' '.join(packages)}"),
         audit_policy=settings.get("audit_policy", "warn"),
+        size_policy=settings.get("size_policy", "warn"),
     )
 
 

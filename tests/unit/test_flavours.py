@@ -46,7 +46,14 @@ def test_flavour_settings_override_defaults():
 def test_unknown_key_is_named_with_its_path():
     assert problems_of("flavours:" + ORIGIN_24 + "    pakages: [curl]\n") == [
         ("flavours[0].pakages", "unknown key (allowed: audit_policy, description, origin_name, "
-                                "origin_uuid, origin_version, packages, upgrade, version)")]
+                                "origin_uuid, origin_version, packages, size_policy, upgrade, version)")]
+
+
+def test_report_policies_default_to_warn_and_are_checked():
+    [flavour] = parse_flavours("defaults: {size_policy: fail}\nflavours:" + ORIGIN_24)
+    assert (flavour.to_plan()["audit_policy"], flavour.to_plan()["size_policy"]) == ("warn", "fail")
+    [(key, message)] = problems_of("flavours:" + ORIGIN_24 + "    size_policy: ignore\n")
+    assert key == "flavours[0].size_policy" and "'ignore'" in message
 
 
 @pytest.mark.parametrize("field, value, reason", [
