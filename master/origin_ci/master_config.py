@@ -11,9 +11,10 @@ from origin_ci.factory import make_factory
 from origin_ci.discovered import read_discovered
 from origin_ci.flavours import load_matrix
 from origin_ci.pollers import security, upstream
-from origin_ci.publish_targets import LocalStoreTarget
+from origin_ci.publish_targets import ImgapiTarget, LocalStoreTarget
 from origin_ci.schedulers import (FlavourChangeScheduler, force_scheduler, nightly_scheduler,
-                                  try_scheduler)
+                                  promote_scheduler, try_scheduler)
+from origin_ci.steps.promote import PromoteImage
 from origin_ci.settings import load_settings
 from origin_ci.www import www_config
 
@@ -29,6 +30,16 @@ def locate(basedir):
         with open(path, encoding="utf-8") as handle:
             location.update(yaml.safe_load(handle) or {})
     return location["config_dir"], location["var_dir"]
+
+
+PROMOTE_BUILDER = "promote"
+
+
+def promote_builder(settings, targets):
+    factory = util.BuildFactory([PromoteImage(targets)])
+    return util.BuilderConfig(name=PROMOTE_BUILDER, workernames=[w.name for w in settings.workers],
+                              factory=factory, tags=["promote"],
+                              description="add a published image to another IMGAPI channel")
 
 
 def builder_configs(settings, flavours, targets):
@@ -89,8 +100,14 @@ def all_flavours(matrix, discovered):
     return flavours
 
 
+def publish_targets(settings):
+    """The local store first (the nightly and security decisions read its inventories)."""
+    targets = [LocalStoreTarget(settings.images_dir)] if settings.local_store else []
+    return targets + [ImgapiTarget(**target) for target in settings.imgapi_targets]
+
+
 def make_master_config(settings, matrix, discovered=()):
-    targets = [LocalStoreTarget(settings.images_dir)]
+    targets = publish_targets(settings)
     flavours = all_flavours(matrix, discovered)
     names = [flavour.image_name for flavour in flavours]
     return {
@@ -106,8 +123,8 @@ def make_master_config(settings, matrix, discovered=()):
                           properties={"build_zone": w.build_zone})
             for w in settings.workers
         ],
-        "builders": builder_configs(settings, flavours, targets),
-        "schedulers": scheduler_configs(settings, names),
+        "builders": builder_configs(settings, flavours, targets) + [promote_builder(settings, targets)],
+        "schedulers": scheduler_configs(settings, names) + [promote_scheduler(PROMOTE_BUILDER, names)],
         "change_source": change_sources(settings, matrix, flavours, targets[0]),
         "www": www_config(settings),
     }

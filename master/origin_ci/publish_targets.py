@@ -6,9 +6,11 @@ poller and nightly builds) and `publish(manifest, image_file, artifacts)`; all r
 the local store look alike to the steps. The local store's disk work runs in a thread because
 image files are hundreds of MB.
 """
-from twisted.internet import threads
+from twisted.internet import defer, threads
 
 from origin_ci import inventory
+from origin_ci.imgapi.channels import ALL_CHANNELS
+from origin_ci.imgapi.client import ImgapiClient
 from origin_ci.local_store import LocalImageStore
 
 
@@ -36,3 +38,48 @@ class LocalStoreTarget:
     def publish(self, manifest, image_file, artifacts, channel):
         """Copies, since other targets may need the same files; returns where it went."""
         return threads.deferToThread(self.store.publish, manifest, image_file, artifacts)
+
+
+class ImgapiTarget:
+    """An IMGAPI (updates.tritondatacenter.com or a site's own), published to with the master's
+    key; the key file never leaves the master. A missing origin is copied from
+    `import_origins_from` first when configured (TOOLS-2196: an incremental image needs it)."""
+
+    has_channels = True
+
+    def __init__(self, name, url, user, key_path, import_origins_from=None):
+        self.name = name
+        self.description = url
+        self.client = ImgapiClient(url, user=user, key_path=key_path)
+        self.origin_source = ImgapiClient(import_origins_from) if import_origins_from else None
+
+    def _images(self, image_name):
+        return defer.Deferred.fromCoroutine(self.client.list_images(name=image_name, channel=ALL_CHANNELS))
+
+    @defer.inlineCallbacks
+    def published_versions(self, image_name):
+        return [image["version"] for image in (yield self._images(image_name))]
+
+    @defer.inlineCallbacks
+    def last_published(self, image_name):
+        images = yield self._images(image_name)
+        # IMGAPI keeps no inventory beside an image; (version, None) says "unknown content".
+        return (images[-1]["version"], None) if images else None
+
+    @defer.inlineCallbacks
+    def find(self, image_name, version):
+        """The uuid of `image_name@version`, or None."""
+        for image in (yield self._images(image_name)):
+            if image["version"] == version:
+                return image["uuid"]
+        return None
+
+    @defer.inlineCallbacks
+    def publish(self, manifest, image_file, artifacts, channel):
+        result = yield defer.Deferred.fromCoroutine(self.client.publish(
+            manifest, image_file, channel=channel, import_origin_from=self.origin_source))
+        state = "already there" if result.already_published else "published"
+        return f"{self.description}/images/{manifest['uuid']} ({state}, channel {channel})"
+
+    def add_to_channel(self, uuid, channel):
+        return defer.Deferred.fromCoroutine(self.client.channel_add(uuid, channel))

@@ -42,20 +42,40 @@ class FlavourChangeScheduler(base.ReconfigurableBaseScheduler):
             properties={"channel": self.channel, "dry_run": False})
 
 
+def fixed_codebase():
+    """Forced builds always take the configured branch of the image definitions."""
+    return util.CodebaseParameter(
+        codebase="", branch=util.FixedParameter(name="branch", default=""),
+        revision=util.FixedParameter(name="revision", default=""),
+        repository=util.FixedParameter(name="repository", default=""),
+        project=util.FixedParameter(name="project", default=""))
+
+
 def force_scheduler(names, default_channel):
     return schedulers.ForceScheduler(
         name="force", builderNames=names, buttonName="Build image",
         reason=util.StringParameter(name="reason", label="Reason", default="forced build", size=60),
-        codebases=[util.CodebaseParameter(
-            codebase="", branch=util.FixedParameter(name="branch", default=""),
-            revision=util.FixedParameter(name="revision", default=""),
-            repository=util.FixedParameter(name="repository", default=""),
-            project=util.FixedParameter(name="project", default=""))],
+        codebases=[fixed_codebase()],
         properties=[
             util.ChoiceStringParameter(name="channel", label="IMGAPI channel", choices=list(CHANNELS),
                                        default=default_channel),
             util.BooleanParameter(name="dry_run", label="Dry run (build and verify, publish nothing)",
                                   default=False),
+        ])
+
+
+def promote_scheduler(builder_name, image_names):
+    return schedulers.ForceScheduler(
+        name="promote", builderNames=[builder_name], buttonName="Promote image",
+        reason=util.StringParameter(name="reason", label="Reason", default="promotion", size=60),
+        codebases=[fixed_codebase()],
+        properties=[
+            util.ChoiceStringParameter(name="image_name", label="Image", choices=list(image_names),
+                                       default=image_names[0]),
+            util.StringParameter(name="version", label="Version (e.g. 1.0.3)", required=True),
+            util.ChoiceStringParameter(name="to_channel", label="Add to channel",
+                                       choices=[c for c in CHANNELS if c != TRY_CHANNEL],
+                                       default="staging"),
         ])
 
 

@@ -6,7 +6,7 @@ same config directory serves the local default and a test's temporary master.
 import dataclasses
 import os
 
-from origin_ci.configfile import read_yaml
+from origin_ci.configfile import ConfigFileError, read_yaml
 
 TRY_USERS_SECRET = "try-users"
 CHANNELS = ("experimental", "dev", "staging", "release", "support")
@@ -37,6 +37,23 @@ MASTER_SCHEMA = {
                                    "minute": {"type": "integer", "minimum": 0, "maximum": 59}}},
         "admins": {"type": "array", "items": {"type": "string", "pattern": NAME_RE}},
         "try_port": {"type": ["integer", "string"]},
+        "publish": {
+            "type": "object", "additionalProperties": False,
+            "properties": {
+                "local_store": {"type": "boolean"},
+                "imgapi": {"type": "array", "items": {
+                    "type": "object", "additionalProperties": False,
+                    "required": ["name", "url", "user", "key_secret"],
+                    "properties": {
+                        "name": {"type": "string", "pattern": NAME_RE},
+                        "url": {"type": "string", "pattern": r"^https?://"},
+                        "user": {"type": "string", "minLength": 1},
+                        "key_secret": {"type": "string", "pattern": NAME_RE,
+                                       "description_of_pattern": "is not a file name in secrets_dir"},
+                        "import_origins_from": {"type": "string", "pattern": r"^https?://"},
+                    }}},
+            },
+        },
         "upstream": {"type": "object", "additionalProperties": False,
                      "properties": {"source_url": {"type": "string", "pattern": r"^https?://"},
                                     "poll_interval": {"type": "integer", "minimum": 10}}},
@@ -119,6 +136,8 @@ class Settings:
     nightly: dict
     admins: tuple
     try_port: object
+    local_store: bool
+    imgapi_targets: tuple  # dicts: name, url, user, key_path, import_origins_from
     upstream: dict
     security: dict
     workers: tuple
@@ -152,7 +171,19 @@ def load_settings(config_dir, var_dir, repo_dir):
             return "file://" + in_var(value[len("file:"):])
         return value
 
+    publish = master.get("publish", {})
+    if not publish.get("local_store", True) and not publish.get("imgapi"):
+        raise ConfigFileError(os.path.join(config_dir, "master.yaml"),
+                              [("publish", "no publish target: enable local_store or add an imgapi target")])
     definitions = master.get("image_definitions", {})
+    secrets_dir = in_var(master.get("secrets_dir", "secrets"))
+    missing_keys = [(f"publish.imgapi[{index}].key_secret",
+                     f"{os.path.join(secrets_dir, entry['key_secret'])} does not exist "
+                     "(make one with: origin-ci imgapi keygen)")
+                    for index, entry in enumerate(publish.get("imgapi", []))
+                    if not os.path.exists(os.path.join(secrets_dir, entry["key_secret"]))]
+    if missing_keys:
+        raise ConfigFileError(os.path.join(config_dir, "master.yaml"), missing_keys)
     return Settings(
         config_dir=config_dir,
         var_dir=var_dir,
@@ -163,13 +194,19 @@ def load_settings(config_dir, var_dir, repo_dir):
         db_url=master.get("db_url", "sqlite:///state.sqlite"),
         repo_url=definitions.get("repo_url", repo_dir),
         branch=definitions.get("branch", "main"),
-        secrets_dir=in_var(master.get("secrets_dir", "secrets")),
+        secrets_dir=secrets_dir,
         artifacts_dir=in_var(master.get("artifacts_dir", "artifacts")),
         images_dir=in_var(master.get("images_dir", "images")),
         default_channel=master.get("default_channel", "dev"),
         nightly={"hour": 3, "minute": 0, **master.get("nightly", {})},
         admins=tuple(master.get("admins", ["admin"])),
         try_port=master.get("try_port", "tcp:8031:interface=127.0.0.1"),
+        local_store=publish.get("local_store", True),
+        imgapi_targets=tuple(
+            {"name": entry["name"], "url": entry["url"], "user": entry["user"],
+             "key_path": os.path.join(secrets_dir, entry["key_secret"]),
+             "import_origins_from": entry.get("import_origins_from")}
+            for entry in publish.get("imgapi", [])),
         upstream={"source_url": "https://images.smartos.org", "poll_interval": 300,
                   **master.get("upstream", {})},
         security={

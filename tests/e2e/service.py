@@ -121,6 +121,8 @@ class Service:
         self.var_dir = os.path.join(directory, "var")
         self.repo_dir = os.path.join(directory, "image-definitions")
         self.www_port, self.pb_port, self.try_port = free_port(), free_port(), free_port()
+        self.updates_port = free_port()
+        self.updates_url = f"http://127.0.0.1:{self.updates_port}"
         self.sim_root = os.path.join(directory, "sim")
         self.url = f"http://127.0.0.1:{self.www_port}/"
         self.processes = {}
@@ -143,6 +145,9 @@ class Service:
                 "upstream": {"source_url": self.sim_template.source_url, "poll_interval": 86400},
                 "security": {"vulnerabilities_url": f"file://{self.vulnerabilities_file}",
                              "pkgsrc_url": f"file://{self.sim_root}/pkgsrc", "poll_interval": 86400},
+                "publish": {"local_store": True, "imgapi": [{
+                    "name": "updates", "url": self.updates_url, "user": "origin-ci",
+                    "key_secret": "imgapi.key", "import_origins_from": self.sim_template.source_url}]},
             }, handle)
         secrets = os.path.join(self.var_dir, "secrets")
         os.makedirs(secrets, mode=0o700)
@@ -151,6 +156,18 @@ class Service:
             path = os.path.join(secrets, name)
             with open(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600), "w") as handle:
                 handle.write(value + "\n")
+
+    def start_updates_server(self):
+        """A private IMGAPI, like updates.tritondatacenter.com, accepting the master's key."""
+        keys = os.path.join(self.directory, "updates-keys")
+        os.makedirs(keys)
+        run(os.path.join(BIN, "origin-ci"), "imgapi", "keygen",
+            "--private", os.path.join(self.var_dir, "secrets", "imgapi.key"),
+            "--public", os.path.join(keys, "origin-ci.keys"))
+        self.spawn("updates", [os.path.join(BIN, "origin-ci"), "imgapi", "serve", "--host", "127.0.0.1",
+                               "--port", str(self.updates_port), "--dir",
+                               os.path.join(self.directory, "updates"), "--mode", "private",
+                               "--keys", keys])
 
     def write_image_definitions(self):
         """A git repository holding the image definitions the builds check out."""
@@ -170,6 +187,7 @@ class Service:
 
     def start(self):
         self.write_config()
+        self.start_updates_server()
         self.write_image_definitions()
         shutil.copytree(self.sim_template.root, self.sim_root, symlinks=True)
         master_dir = os.path.join(self.directory, "master")

@@ -12,6 +12,9 @@ def checkconfig(tmp_path, flavours_text):
     (config_dir / "flavours.yaml").write_text(flavours_text)
     secrets = tmp_path / "var" / "secrets"
     secrets.mkdir(parents=True, mode=0o700)
+    subprocess.run([os.path.join(BIN, "origin-ci"), "imgapi", "keygen", "--private",
+                    str(secrets / "imgapi-origin-ci.key"), "--public", str(tmp_path / "origin-ci.keys")],
+                   check=True, capture_output=True)
     master_dir = tmp_path / "master"
     subprocess.run([os.path.join(BIN, "buildbot"), "create-master", "-q", "-r",
                     f"--config={REPO}/master/master.cfg", str(master_dir)], check=True)
@@ -27,6 +30,18 @@ def test_bad_flavour_file_fails_checkconfig_naming_file_and_key(tmp_path):
     result, path = checkconfig(tmp_path, bad)
     assert result.returncode != 0
     assert f"{path}: flavours[2].pakages: unknown key" in result.stdout + result.stderr
+
+
+def test_missing_imgapi_key_fails_checkconfig_naming_it(tmp_path):
+    with open(os.path.join(REPO, "config", "flavours.yaml")) as handle:
+        result, path = checkconfig(tmp_path, handle.read())
+    assert result.returncode == 0
+    (tmp_path / "var" / "secrets" / "imgapi-origin-ci.key").unlink()
+    result = subprocess.run([os.path.join(BIN, "buildbot"), "checkconfig", str(tmp_path / "master")],
+                            capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "master.yaml: publish.imgapi[0].key_secret: " in result.stdout + result.stderr
+    assert "imgapi-origin-ci.key does not exist" in result.stdout + result.stderr
 
 
 def test_shipped_configuration_passes_checkconfig(tmp_path):

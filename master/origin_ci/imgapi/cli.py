@@ -2,7 +2,7 @@
 
 Talks to an IMGAPI the way updates-imgadm does.
 
-Server side:  serve, seed.
+Server side:  serve, seed, keygen.
 Client side:  ping, list, get, publish, channel-add; with --url, --user, --identity, -C
               (defaults from ORIGIN_CI_IMGAPI_URL, _USER, _IDENTITY, _CHANNEL).
 """
@@ -11,6 +11,7 @@ import os
 import sys
 
 from origin_ci.imgapi.channels import CHANNEL_NAMES
+from origin_ci.imgapi.keygen import generate_key_pair
 
 
 def register(subparsers):
@@ -39,6 +40,14 @@ def register(subparsers):
                       help="channel(s) to list them in (default: every channel)")
     seed.set_defaults(func=_seed)
 
+
+    keygen = commands.add_parser("keygen", help="make an RSA key pair for signing requests: the "
+                                                "private key file (0600) and USER.keys for the server")
+    keygen.add_argument("--private", required=True, help="private key file to create")
+    keygen.add_argument("--public", required=True,
+                        help="keys file to append the OpenSSH public key to (e.g. KEYSDIR/USER.keys)")
+    keygen.add_argument("--comment", default="triton-origin-ci", help="comment of the public key")
+    keygen.set_defaults(func=_keygen)
 
     for name, func, help_text in (
             ("ping", _ping, "check that the IMGAPI answers (and who you are to it)"),
@@ -194,6 +203,16 @@ def _run_with_client(args, coroutine_function):
 
 def _print_json(value):
     print(json.dumps(value, indent=2))
+
+
+def _keygen(args):
+    try:
+        generate_key_pair(args.private, args.public, args.comment)
+    except FileExistsError:
+        print(f"{args.private} exists; not replacing a key", file=sys.stderr)
+        return 2
+    print(f"private key: {args.private}\npublic key appended to: {args.public}")
+    return 0
 
 
 def _serve(args):
