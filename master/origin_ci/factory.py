@@ -21,6 +21,19 @@ OUT_DIR = "out"
 ORIGIN_IMPORT_LOCK = util.WorkerLock("origin-import", maxCount=1)
 
 VM = util.Property("vm_uuid")
+# What a finished shell step says in the build's summary, instead of its command line.
+DONE = {
+    "import origin": "origin imported",
+    "create zone": "build zone created",
+    "pkgin update": "repository refreshed",
+    "install packages": "packages installed",
+    "full upgrade": "packages upgraded",
+    "inventory": "inventory recorded",
+    "clean pkgin cache": "pkgin cache cleaned",
+    "stop zone": "build zone stopped",
+    "create image": "image created",
+    "delete zone": "build zone deleted",
+}
 
 
 @util.renderer
@@ -115,4 +128,6 @@ def make_factory(settings, targets):
         if issubclass(step.step_class, steps.ShellCommand):
             # The worker's environment is nobody's business in a build log.
             step.kwargs.setdefault("logEnviron", False)
+            if step.kwargs["name"] in DONE:
+                step.kwargs.setdefault("descriptionDone", DONE[step.kwargs["name"]])
     return factory

@@ -14,6 +14,15 @@ from origin_ci.settings import BUILD_ZONE_DEFAULTS, load_settings
 VM = "0b5cbd39-1f7b-4cd3-9a5e-3d4c0a1f2b6e"
 
 
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory):
+    """The shipped configuration, with a var directory holding the secret files it names."""
+    var_dir = tmp_path_factory.mktemp("var")
+    (var_dir / "secrets").mkdir()
+    (var_dir / "secrets" / "imgapi-origin-ci.key").touch()
+    return load_settings(DEFAULT_CONFIG_DIR, str(var_dir), "/repo")
+
+
 def rendered(value, props):
     result = []
     defer.maybeDeferred(props.render, value).addCallback(result.append)
@@ -33,8 +42,7 @@ def flavour_properties(image_name, published=()):
     return props
 
 
-def shell_commands(image_name, published=()):
-    settings = load_settings(DEFAULT_CONFIG_DIR, "/var/tmp/origin-ci-test", "/repo")
+def shell_commands(settings, image_name, published=()):
     props = flavour_properties(image_name, published)
     commands = {}
     for step in make_factory(settings, targets=[]).steps:
@@ -43,8 +51,8 @@ def shell_commands(image_name, published=()):
     return commands, props
 
 
-def test_pinned_multiarch_flavour_commands():
-    commands, _ = shell_commands("triton-origin-multiarch-15.4.1")
+def test_pinned_multiarch_flavour_commands(settings):
+    commands, _ = shell_commands(settings, "triton-origin-multiarch-15.4.1")
     assert commands == {
         "import origin": ["imgadm", "import", "-q", "ede31770-e19c-11e5-bb6e-3b7de3cca9ce"],
         "create zone": ["vmadm", "create", "-f", "build-zone.json"],
@@ -61,21 +69,20 @@ def test_pinned_multiarch_flavour_commands():
         "delete zone": f"if vmadm get {VM} >/dev/null 2>&1; then vmadm delete {VM}; "
                        f"else echo 'no build zone {VM} to delete'; fi",
         # on the master
-        "remove artifacts": ["rm", "-rf", "/var/tmp/origin-ci-test/artifacts/triton-origin-multiarch-15.4.1/7"],
+        "remove artifacts": ["rm", "-rf", f"{settings.var_dir}/artifacts/triton-origin-multiarch-15.4.1/7"],
     }
 
 
-def test_package_patterns_are_quoted_for_the_zones_shell():
+def test_package_patterns_are_quoted_for_the_zones_shell(settings):
     props = flavour_properties("triton-origin-x86_64-24.4.1")
     props.setProperty("packages", ["curl>=7.50", "sudo", "{gsed,sed}-[0-9]*"], "test")
-    settings = load_settings(DEFAULT_CONFIG_DIR, "/var/tmp/origin-ci-test", "/repo")
     install = steps_by_name(settings)["install packages"].kwargs["command"]
     assert rendered(install, props) == ["zlogin", VM, "/opt/local/bin/pkgin", "-y", "install",
                                         ["'curl>=7.50'", "sudo", "'{gsed,sed}-[0-9]*'"]]
 
 
-def test_version_follows_what_is_published():
-    commands, _ = shell_commands("triton-origin-x86_64-24.4.1", published=["1.0.0", "1.0.4"])
+def test_version_follows_what_is_published(settings):
+    commands, _ = shell_commands(settings, "triton-origin-x86_64-24.4.1", published=["1.0.0", "1.0.4"])
     assert commands["create image"][8] == "triton-origin-x86_64-24.4.1-1.0.5"
 
 
@@ -83,8 +90,7 @@ def steps_by_name(settings):
     return {step.kwargs.get("name", step.step_class.name): step for step in make_factory(settings, []).steps}
 
 
-def test_upgrade_step_runs_only_when_the_flavour_asks():
-    settings = load_settings(DEFAULT_CONFIG_DIR, "/var/tmp/origin-ci-test", "/repo")
+def test_upgrade_step_runs_only_when_the_flavour_asks(settings):
     upgrade_if = steps_by_name(settings)["full upgrade"].kwargs["doStepIf"]
 
     class Step:
@@ -95,8 +101,7 @@ def test_upgrade_step_runs_only_when_the_flavour_asks():
     assert upgrade_if(Step(flavour_properties("triton-origin-multiarch-15.4.1"))) is False
 
 
-def test_cleanup_always_runs():
-    settings = load_settings(DEFAULT_CONFIG_DIR, "/var/tmp/origin-ci-test", "/repo")
+def test_cleanup_always_runs(settings):
     steps = steps_by_name(settings)
     assert steps["delete zone"].kwargs["alwaysRun"] is True
     assert steps["remove output"].kwargs["alwaysRun"] is True
@@ -105,8 +110,7 @@ def test_cleanup_always_runs():
 
 
 @pytest.mark.parametrize("name", ["zone payload", "image manifest"])
-def test_payloads(name):
-    settings = load_settings(DEFAULT_CONFIG_DIR, "/var/tmp/origin-ci-test", "/repo")
+def test_payloads(settings, name):
     props = flavour_properties("triton-origin-x86_64-24.4.1")
     document = rendered(steps_by_name(settings)[name].args[0], props)
     if name == "zone payload":
