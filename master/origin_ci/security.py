@@ -1,12 +1,14 @@
 """Which flavours a pkgsrc security fix should rebuild, and which it must not.
 
 A flavour is rebuilt when a package of its last published image is vulnerable and its pkgsrc
-repository now has a version that is not. A flavour that pins the package (a versioned pattern,
-or no upgrades at all) would rebuild to the same vulnerable package, so it is only reported.
+repository now has a version that is not. A flavour that pins the package (a pattern the fix does
+not match, or no upgrades for a package it does not request) would rebuild to the same vulnerable
+package, so it is only reported.
 """
 import dataclasses
 
 from origin_ci.pkgsrc.audit import Finding
+from origin_ci.pkgsrc.match import pkg_match
 
 
 @dataclasses.dataclass(frozen=True)
@@ -15,22 +17,19 @@ class FlavourAudit:
     pinned: tuple      # fixable findings the flavour's pins keep out
 
 
-def pkgbase(pkgname):
-    return pkgname.rpartition("-")[0] or pkgname
-
-
-def pins(plan, package_base):
-    """Whether the flavour keeps `package_base` at a chosen version."""
-    if not plan["upgrade"]:
-        return True
-    return any(pattern != package_base and pattern.startswith(package_base)
-               and pattern[len(package_base):len(package_base) + 1] in ("-", "<", ">", "=", "{", "[")
-               for pattern in plan["packages"])
+def keeps_vulnerable(plan, finding: Finding):
+    """Whether a rebuild of the flavour would still install the vulnerable version: a requested
+    pattern that matches it but not the fix pins it; a package nobody requested moves only with
+    the flavour's full upgrade."""
+    requested = [pattern for pattern in plan["packages"] if pkg_match(pattern, finding.package)]
+    if requested:
+        return not any(pkg_match(pattern, finding.newest_available) for pattern in requested)
+    return not plan["upgrade"]
 
 
 def classify(plan, findings):
     fixable = [finding for finding in findings if finding.fixable]
-    pinned = tuple(f for f in fixable if pins(plan, pkgbase(f.package)))
+    pinned = tuple(f for f in fixable if keeps_vulnerable(plan, f))
     return FlavourAudit(tuple(f for f in fixable if f not in pinned), pinned)
 
 

@@ -1,5 +1,5 @@
 from origin_ci.pkgsrc.audit import Finding
-from origin_ci.security import classify, describe, fix_key, pins
+from origin_ci.security import classify, describe, fix_key, keeps_vulnerable
 
 PLAN = {"image_name": "triton-origin-x86_64-24.4.1", "upgrade": True,
         "packages": ["coreutils", "curl", "gsed", "patch", "sudo"]}
@@ -28,12 +28,16 @@ def test_pinned_packages_are_only_reported():
     assert verdict.pinned == (finding("curl-8.11.0"),)
 
 
-def test_pins():
-    assert pins(PINNED, "curl") and pins(PINNED, "sudo")
-    assert not pins(PINNED, "gsed") and not pins(PINNED, "coreutils")
-    assert not pins(PINNED, "openssl")  # a dependency: full upgrade takes its fix
-    assert not pins({**PLAN, "packages": ["curl-impersonate"]}, "curl")
-    assert pins({**PLAN, "upgrade": False}, "openssl")  # no upgrade: nothing moves
+def test_keeps_vulnerable():
+    assert keeps_vulnerable(PINNED, finding("curl-8.11.0"))                  # curl-8.11.0 exactly
+    assert not keeps_vulnerable(PINNED, finding("gsed-4.9", newest="gsed-4.9nb1"))
+    assert keeps_vulnerable(PINNED, finding("sudo-1.9.16", newest="sudo-1.10.0"))  # <1.10
+    assert not keeps_vulnerable(PINNED, finding("sudo-1.9.16", newest="sudo-1.9.17"))
+    assert not keeps_vulnerable(PINNED, finding("openssl-3.3.2", newest="openssl-3.3.3"))  # upgraded
+    assert not keeps_vulnerable({**PLAN, "packages": ["curl-impersonate"]}, finding("curl-8.11.0"))
+    no_upgrade = {**PLAN, "upgrade": False}
+    assert keeps_vulnerable(no_upgrade, finding("openssl-3.3.2", newest="openssl-3.3.3"))
+    assert not keeps_vulnerable(no_upgrade, finding("curl-8.11.0"))  # requested: newest is taken
 
 
 def test_fix_key_names_flavour_package_advisory_and_fix():
