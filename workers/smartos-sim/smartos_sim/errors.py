@@ -12,3 +12,8 @@ class ToolError(Exception):
 
 class SetupError(Exception):
     """The simulator itself is not usable (no state dir, no setup run, ...)."""
+
+
+class RequestError(ValueError):
+    """An administration request (a release, a security fix) the simulator refuses: the message
+    says what is wrong with it."""

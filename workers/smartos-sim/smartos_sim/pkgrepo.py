@@ -186,12 +186,23 @@ def generate_repository(root, branch_name, arch):
     return directory
 
 
-def repository_records(root, branch, arch):
-    """The summary records of a repository, as repo.json keeps them."""
-    data = _load(repo_dir(root, branch, arch))
+def _existing(root, branch, arch):
+    """(directory, {"meta", "records"}) of a repository, or FileNotFoundError."""
+    directory = repo_dir(root, branch, arch)
+    data = _load(directory)
     if data is None:
         raise FileNotFoundError(f"no simulated repository {branch}/{arch} under {root}")
-    return data["records"]
+    return directory, data
+
+
+def repository_records(root, branch, arch):
+    """The summary records of a repository, as repo.json keeps them."""
+    return _existing(root, branch, arch)[1]["records"]
+
+
+def repository_meta(root, branch, arch):
+    """What repo.json says of a repository: branch, arch, machine_arch, build_date."""
+    return _existing(root, branch, arch)[1]["meta"]
 
 
 def add_package(root, branch, arch, pkgname, depends=(), size_pkg=100_000, *, comment=None,
@@ -201,10 +212,7 @@ def add_package(root, branch, arch, pkgname, depends=(), size_pkg=100_000, *, co
     For tests: a security-fixed version (`add_package(root, "2024Q4", "x86_64",
     "sudo-1.9.16p3")`), a new dependency, a package the flavour asks for, ...
     """
-    directory = repo_dir(root, branch, arch)
-    data = _load(directory)
-    if data is None:
-        raise FileNotFoundError(f"no simulated repository {branch}/{arch} under {root}")
+    directory, data = _existing(root, branch, arch)
     meta = data["meta"]
     version = catalog.Version(pkgname, tuple(depends), int(size_pkg), build_date or "")
     record = make_record(catalog.Branch(branch, arch, meta["machine_arch"], meta["build_date"],
@@ -218,10 +226,7 @@ def add_package(root, branch, arch, pkgname, depends=(), size_pkg=100_000, *, co
 
 def remove_package(root, branch, arch, pkgname):
     """Remove a package (exact PKGNAME) from a repository and regenerate its pkg_summary."""
-    directory = repo_dir(root, branch, arch)
-    data = _load(directory)
-    if data is None:
-        raise FileNotFoundError(f"no simulated repository {branch}/{arch} under {root}")
+    directory, data = _existing(root, branch, arch)
     records = [r for r in data["records"] if r["PKGNAME"] != pkgname]
     if len(records) == len(data["records"]):
         raise KeyError(f"{pkgname} is not in {branch}/{arch}")

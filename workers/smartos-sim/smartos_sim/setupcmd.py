@@ -1,8 +1,9 @@
 """`python -m smartos_sim setup --root DIR --origins-out OUTDIR [--source URL]`.
 
 Creates (or refreshes: it is idempotent) a simulator state directory: the pkgsrc repositories of
-every origin's branch, the simulator's config and imgadm's sources; and writes the upstream
-origin images to OUTDIR as <uuid>.imgmanifest + <uuid>.zfs.gz, for an image server to serve.
+every origin's branch, the pkg-vulnerabilities file (kept if it exists: security fixes extend
+it), the simulator's config and imgadm's sources; and writes the upstream origin images to
+OUTDIR as <uuid>.imgmanifest + <uuid>.zfs.gz, for an image server to serve.
 """
 import argparse
 import shutil
@@ -10,7 +11,7 @@ import sys
 import uuid as uuidlib
 from pathlib import Path
 
-from . import origins, pkgrepo
+from . import advisories, origins, pkgrepo
 from .state import State, atomic_write_json, read_json
 
 DEFAULT_SOURCE = "https://images.smartos.org"
@@ -38,6 +39,7 @@ def setup(root, origins_out=None, source=None):
     existing = read_json(state.config_path) if state.config_path.exists() else None
     for origin in origins.ORIGINS:
         pkgrepo.generate_repository(state.root, origin.branch, origin.arch)
+    advisories.seed_vulnerabilities(state.root)
     atomic_write_json(state.config_path, default_config(existing))
     if source or not state.imgadm_conf.exists():
         atomic_write_json(state.imgadm_conf, {"sources": [{"url": (source or DEFAULT_SOURCE).rstrip("/"),
@@ -65,6 +67,7 @@ def main(argv):
     print(f"smartos-sim state: {state.root}")
     for origin in origins.ORIGINS:
         print(f"  pkgsrc {origin.branch}/{origin.arch}: {pkgrepo.repo_dir(state.root, origin.branch, origin.arch)}")
+    print(f"  pkg-vulnerabilities: {advisories.vulnerabilities_path(state.root)}")
     for path in written:
         print(f"  origin {Path(path).stem}: {path}")
     return 0

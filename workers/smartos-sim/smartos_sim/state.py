@@ -11,10 +11,12 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import SetupError
+from .errors import RequestError, SetupError
 
 ENV_ROOT = "SMARTOS_SIM_ROOT"
 CONFIG_NAME = "sim.json"
+# held while a release or a security fix changes repositories and the vulnerabilities file
+ADMIN_LOCK = "pkgsrc-admin"
 
 
 class State:
@@ -35,6 +37,15 @@ class State:
             raise SetupError(f"{ENV_ROOT}={root} is not a simulator state directory "
                              f"(no {CONFIG_NAME}); run `python -m smartos_sim setup --root {root} "
                              "--origins-out OUTDIR` first")
+        return state
+
+    @classmethod
+    def existing(cls, root):
+        """The state directory `root`, refused (RequestError) unless `setup` made it."""
+        state = cls(root)
+        if not state.config_path.is_file():
+            raise RequestError(f"{root} is not a simulator state directory (no {CONFIG_NAME}); "
+                               f"run `python -m smartos_sim setup --root {root}` first")
         return state
 
     # -- layout -------------------------------------------------------------------------------
