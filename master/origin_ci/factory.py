@@ -12,6 +12,7 @@ from origin_ci import manifest, zone
 from origin_ci.steps.origin import RecordOriginManifest
 from origin_ci.steps.plan import PlanBuild
 from origin_ci.steps.publish import PublishImage
+from origin_ci.steps.report import AuditInventory, DiffInventory, MeasureSize, WriteReport
 from origin_ci.steps.verify import VerifyImage
 
 PKGIN = "/opt/local/bin/pkgin"
@@ -25,6 +26,7 @@ VM = util.Property("vm_uuid")
 DONE = {
     "import origin": "origin imported",
     "create zone": "build zone created",
+    "origin inventory": "origin's packages recorded",
     "pkgin update": "repository refreshed",
     "install packages": "packages installed",
     "full upgrade": "packages upgraded",
@@ -74,7 +76,8 @@ def zlogin(*command):
     return ["zlogin", VM, *command]
 
 
-def make_factory(settings, targets):
+def make_factory(settings, targets, flavour_names=()):
+    """`flavour_names`: every flavour's image name, for the USB-key total of the size step."""
     artifacts_dir = util.Interpolate(
         f"{settings.artifacts_dir}/%(prop:buildername)s/%(prop:buildnumber)s")
     factory = util.BuildFactory()
@@ -91,6 +94,10 @@ def make_factory(settings, targets):
                                  name="zone payload", haltOnFailure=True),
         steps.ShellCommand(name="create zone", workdir=OUT_DIR, haltOnFailure=True,
                            command=["vmadm", "create", "-f", "build-zone.json"]),
+        # What the origin holds, before anything is installed: the size report's baseline.
+        steps.ShellCommand(name="origin inventory", workdir=OUT_DIR, haltOnFailure=True,
+                           command=util.Interpolate(
+                               f"zlogin %(prop:vm_uuid)s {PKG_INFO} -X -a > origin-inventory.pkg_summary")),
         steps.ShellCommand(name="pkgin update", haltOnFailure=True,
                            command=zlogin(PKGIN, "-y", "update")),
         steps.ShellCommand(name="install packages", haltOnFailure=True,
@@ -112,6 +119,12 @@ def make_factory(settings, targets):
         steps.DirectoryUpload(name="upload artifacts", workersrc=".", workdir=OUT_DIR,
                               masterdest=artifacts_dir, haltOnFailure=True),
         VerifyImage(artifacts_dir=artifacts_dir, haltOnFailure=True),
+        AuditInventory(settings.security["vulnerabilities_url"], settings.security["pkgsrc_url"],
+                       haltOnFailure=True),
+        MeasureSize(targets, flavour_names, settings.usb_key_budget_bytes, artifacts_dir=artifacts_dir,
+                    haltOnFailure=True),
+        DiffInventory(targets, haltOnFailure=True),
+        WriteReport(artifacts_dir=artifacts_dir, haltOnFailure=True),
         PublishImage(targets, artifacts_dir=artifacts_dir, haltOnFailure=True),
         # Cleanup runs whatever happened before: no build zone or output may outlive the build.
         steps.ShellCommand(name="delete zone", alwaysRun=True, doStepIf=_zone_may_exist,

@@ -24,12 +24,16 @@ def _link_or_copy(source, destination):
         shutil.copyfile(source, destination)
 
 
+def file_name(name, version, suffix):
+    return f"{name}-{version}.{suffix}"
+
+
 class LocalImageStore:
     def __init__(self, directory):
         self.directory = directory
 
     def _path(self, name, version, suffix):
-        return os.path.join(self.directory, f"{name}-{version}.{suffix}")
+        return os.path.join(self.directory, file_name(name, version, suffix))
 
     def manifests(self, name=None):
         """Manifests of the published images, optionally only those called `name`."""

@@ -10,6 +10,7 @@ from origin_ci.configfile import ConfigFileError
 from origin_ci.factory import make_factory
 from origin_ci.discovered import read_discovered
 from origin_ci.flavours import load_matrix
+from origin_ci.janitor_config import janitor_builders, janitor_schedulers
 from origin_ci.pollers import security, upstream
 from origin_ci.publish_targets import ImgapiTarget, LocalStoreTarget
 from origin_ci.schedulers import (FlavourChangeScheduler, force_scheduler, nightly_scheduler,
@@ -17,6 +18,7 @@ from origin_ci.schedulers import (FlavourChangeScheduler, force_scheduler, night
 from origin_ci.steps.promote import PromoteImage
 from origin_ci.settings import load_settings
 from origin_ci.www import www_config
+from origin_ci.www_images import PATH as IMAGES_PATH
 
 # Written by scripts/run (and the tests) into a master's basedir to say where its config and
 # runtime state live; without it the repository's config/ and var/ are used.
@@ -43,7 +45,7 @@ def promote_builder(settings, targets):
 
 
 def builder_configs(settings, flavours, targets):
-    factory = make_factory(settings, targets)
+    factory = make_factory(settings, targets, [flavour.image_name for flavour in flavours])
     return [
         util.BuilderConfig(
             name=flavour.image_name,
@@ -102,7 +104,8 @@ def all_flavours(matrix, discovered):
 
 def publish_targets(settings):
     """The local store first (the nightly and security decisions read its inventories)."""
-    targets = [LocalStoreTarget(settings.images_dir)] if settings.local_store else []
+    targets = [LocalStoreTarget(settings.images_dir, url=settings.url + IMAGES_PATH)] \
+        if settings.local_store else []
     return targets + [ImgapiTarget(**target) for target in settings.imgapi_targets]
 
 
@@ -123,8 +126,10 @@ def make_master_config(settings, matrix, discovered=()):
                           properties={"build_zone": w.build_zone})
             for w in settings.workers
         ],
-        "builders": builder_configs(settings, flavours, targets) + [promote_builder(settings, targets)],
-        "schedulers": scheduler_configs(settings, names) + [promote_scheduler(PROMOTE_BUILDER, names)],
+        "builders": builder_configs(settings, flavours, targets) + [promote_builder(settings, targets)]
+        + janitor_builders(settings),
+        "schedulers": scheduler_configs(settings, names) + [promote_scheduler(PROMOTE_BUILDER, names)]
+        + janitor_schedulers(settings),
         "change_source": change_sources(settings, matrix, flavours, targets[0]),
         "www": www_config(settings),
     }

@@ -2,25 +2,31 @@
 
 A target answers `published_versions(name)` (for the next patch number),
 `last_published(name)` (version and installed packages of the newest image, for the security
-poller and nightly builds) and `publish(manifest, image_file, artifacts)`; all return Deferreds so that a remote IMGAPI and
+poller and nightly builds), `last_report(name)` (the newest image's report.json, for the USB-key
+total) and `publish(manifest, image_file, artifacts)`; all return Deferreds so that a remote IMGAPI and
 the local store look alike to the steps. The local store's disk work runs in a thread because
 image files are hundreds of MB.
 """
+import json
+import os
+
 from twisted.internet import defer, threads
 
 from origin_ci import inventory
 from origin_ci.imgapi.channels import ALL_CHANNELS
 from origin_ci.imgapi.client import ImgapiClient
-from origin_ci.local_store import LocalImageStore
+from origin_ci.local_store import LocalImageStore, file_name
 
 
 class LocalStoreTarget:
     name = "local"
     has_channels = False  # one flat directory: what is in it counts as released
 
-    def __init__(self, directory):
+    def __init__(self, directory, url=None):
+        """`url`: where the web server serves `directory` (www_images), if it does."""
         self.store = LocalImageStore(directory)
         self.description = directory
+        self.url = url
 
     def published_versions(self, image_name):
         return threads.deferToThread(self.store.published_versions, image_name)
@@ -35,9 +41,24 @@ class LocalStoreTarget:
         recorded = self.store.artifact(manifest, "inventory")
         return manifest["version"], (inventory.installed_packages(recorded) if recorded else None)
 
+    def last_report(self, image_name):
+        return threads.deferToThread(self._last_report, image_name)
+
+    def _last_report(self, image_name):
+        manifest = self.store.latest(image_name)
+        recorded = self.store.artifact(manifest, "report.json") if manifest else None
+        return json.loads(recorded) if recorded else None
+
     def publish(self, manifest, image_file, artifacts, channel):
         """Copies, since other targets may need the same files; returns where it went."""
         return threads.deferToThread(self.store.publish, manifest, image_file, artifacts)
+
+    def links(self, manifest, artifact_suffixes):
+        """(file name, URL) of each file published for `manifest`, for the build page."""
+        names = [file_name(manifest["name"], manifest["version"], suffix)
+                 for suffix in ("imgmanifest", "zfs.gz", *artifact_suffixes)]
+        base = self.url or f"file://{os.path.abspath(self.store.directory)}/"
+        return [(name, base + name) for name in names]
 
 
 class ImgapiTarget:
@@ -66,6 +87,10 @@ class ImgapiTarget:
         # IMGAPI keeps no inventory beside an image; (version, None) says "unknown content".
         return (images[-1]["version"], None) if images else None
 
+    def last_report(self, image_name):
+        # Nor any report: the USB-key total counts what the local store has.
+        return defer.succeed(None)
+
     @defer.inlineCallbacks
     def find(self, image_name, version):
         """The uuid of `image_name@version`, or None."""
@@ -80,6 +105,10 @@ class ImgapiTarget:
             manifest, image_file, channel=channel, import_origin_from=self.origin_source))
         state = "already there" if result.already_published else "published"
         return f"{self.description}/images/{manifest['uuid']} ({state}, channel {channel})"
+
+    def links(self, manifest, artifact_suffixes):
+        return [(f"{self.name}: {manifest['name']}@{manifest['version']}",
+                 f"{self.description}/images/{manifest['uuid']}")]
 
     def add_to_channel(self, uuid, channel):
         return defer.Deferred.fromCoroutine(self.client.channel_add(uuid, channel))

@@ -7,6 +7,7 @@ import dataclasses
 import os
 
 from origin_ci.configfile import ConfigFileError, read_yaml
+from origin_ci.report import DEFAULT_USB_KEY_BUDGET_BYTES
 
 TRY_USERS_SECRET = "try-users"
 CHANNELS = ("experimental", "dev", "staging", "release", "support")
@@ -63,6 +64,8 @@ MASTER_SCHEMA = {
                                     "pkgsrc_url": {"type": "string", "pattern": URL_RE,
                                                    "description_of_pattern": URL_HELP},
                                     "poll_interval": {"type": "integer", "minimum": 10}}},
+        "usb_key_budget_bytes": {"type": "integer", "minimum": 1},
+        "janitor_interval": {"type": "integer", "minimum": 60},
     },
 }
 
@@ -140,6 +143,8 @@ class Settings:
     imgapi_targets: tuple  # dicts: name, url, user, key_path, import_origins_from
     upstream: dict
     security: dict
+    usb_key_budget_bytes: int  # what the newest image of every flavour and their origins may take
+    janitor_interval: int  # seconds between janitor runs on each worker
     workers: tuple
 
     @property
@@ -216,6 +221,8 @@ def load_settings(config_dir, var_dir, repo_dir):
                 "pkgsrc_url", "https://pkgsrc.smartos.org/packages/SmartOS")),
             "poll_interval": master.get("security", {}).get("poll_interval", 3600),
         },
+        usb_key_budget_bytes=master.get("usb_key_budget_bytes", DEFAULT_USB_KEY_BUDGET_BYTES),
+        janitor_interval=master.get("janitor_interval", 3600),
         workers=tuple(
             WorkerSettings(
                 name=entry["name"],

@@ -5,6 +5,7 @@ import os
 from buildbot.plugins import util
 from buildbot.www.auth import CustomAuth
 
+from origin_ci import www_images
 from origin_ci.discovered import UPSTREAM_POLLER_NAME
 from origin_ci.pollers import security
 
@@ -40,7 +41,10 @@ class SecretFileAuth(CustomAuth):
 def www_config(settings):
     return {
         "port": settings.www_port,
-        "plugins": {"waterfall_view": {}, "console_view": {}, "grid_view": {}},
+        "plugins": {"waterfall_view": {}, "console_view": {}, "grid_view": {},
+                    # the local image store at /plugins/images/, which build pages link to
+                    **({www_images.PLUGIN_NAME: www_images.ImagesDirectory(settings.images_dir)}
+                       if settings.local_store else {})},
         # /change_hook/poller?poller=NAME polls a poller now (upstream-origins, pkgsrc-security).
         "change_hook_dialects": {"poller": {"allowed": list(POLLERS)}},
         "auth": SecretFileAuth(settings.secrets_dir, settings.admins),

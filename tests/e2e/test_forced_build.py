@@ -14,8 +14,9 @@ IMAGE = "triton-origin-x86_64-24.4.1"
 
 def test_anonymous_users_may_look_but_not_force(service):
     anonymous = service.client()
-    assert {b["name"] for b in anonymous.get("builders")["builders"]} == {
-        IMAGE, "triton-origin-x86_64-23.4.0"}
+    flavour_builders = {b["name"] for b in anonymous.get("builders")["builders"]
+                        if b["name"].startswith("triton-origin-")}
+    assert flavour_builders == {IMAGE, "triton-origin-x86_64-23.4.0"}
     with pytest.raises(ApiError) as refused:
         anonymous.force(IMAGE)
     assert refused.value.status == 403

@@ -56,6 +56,7 @@ def test_pinned_multiarch_flavour_commands(settings):
     assert commands == {
         "import origin": ["imgadm", "import", "-q", "ede31770-e19c-11e5-bb6e-3b7de3cca9ce"],
         "create zone": ["vmadm", "create", "-f", "build-zone.json"],
+        "origin inventory": f"zlogin {VM} /opt/local/sbin/pkg_info -X -a > origin-inventory.pkg_summary",
         "pkgin update": ["zlogin", VM, "/opt/local/bin/pkgin", "-y", "update"],
         "install packages": ["zlogin", VM, "/opt/local/bin/pkgin", "-y", "install",
                              ["coreutils-8.23nb2", "curl-7.51.0", "gsed-4.2.2nb4", "patch-2.7.5",

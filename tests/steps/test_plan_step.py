@@ -1,12 +1,9 @@
 """The plan step reads the build's own checkout, so a try patch changes what is built."""
 from buildbot.process.results import FAILURE, SUCCESS
-from buildbot.test.reactor import TestReactorMixin
-from buildbot.test.steps import ExpectUploadFile, TestBuildStepMixin
-import unittest
-
-from twisted.python.failure import Failure
+from buildbot.test.steps import ExpectUploadFile
 
 from origin_ci.steps.plan import PlanBuild
+from tests.steps.stepcase import StepTestCase
 
 FLAVOURS = b"""
 flavours:
@@ -27,19 +24,7 @@ class FakeTarget:
         return self.versions
 
 
-class PlanBuildTest(TestBuildStepMixin, TestReactorMixin, unittest.TestCase):
-    """Runs under plain unittest: Buildbot's fake reactor fires everything synchronously, and
-    pytest-twisted already owns the real reactor, which trial would try to start again."""
-
-    def patch(self, owner, attribute, value):  # trial's TestCase.patch, which Buildbot's mixins use
-        original = getattr(owner, attribute)
-        setattr(owner, attribute, value)
-        self.addCleanup(setattr, owner, attribute, original)
-
-    def setUp(self):
-        self.setup_test_reactor()
-        settle(self.setup_test_build_step())
-
+class PlanBuildTest(StepTestCase):
     def plan_step(self, content, published=(), **properties):
         self.setup_step(PlanBuild([FakeTarget(list(published))]))
         for key, value in {"flavour": IMAGE, "channel": "dev", **properties}.items():
@@ -58,13 +43,13 @@ class PlanBuildTest(TestBuildStepMixin, TestReactorMixin, unittest.TestCase):
         self.expect_property("packages", ["curl", "jq"])
         self.expect_property("vm_alias", f"origin-build-{IMAGE}-{self.build.number}")
         self.expect_property("channel", "dev")
-        settle(self.run_step(), self.reactor)
+        self.run_and_settle()
 
     def test_try_builds_are_confined_to_experimental(self):
         self.plan_step(FLAVOURS, scheduler="try", channel="release")
         self.expect_outcome(result=SUCCESS)
         self.expect_property("channel", "experimental")
-        settle(self.run_step(), self.reactor)
+        self.run_and_settle()
 
     def test_checkout_without_the_flavour_fails_clearly(self):
         self.plan_step(FLAVOURS.replace(b"24.4.1", b"21.4.0").replace(
@@ -73,32 +58,19 @@ class PlanBuildTest(TestBuildStepMixin, TestReactorMixin, unittest.TestCase):
         self.expect_log_file_stderr(
             "plan", f"config/flavours.yaml (checkout) defines no flavour {IMAGE} "
                     "(it defines: triton-origin-x86_64-21.4.0)\n")
-        settle(self.run_step(), self.reactor)
+        self.run_and_settle()
 
     def test_bad_flavour_file_in_checkout_fails_naming_key(self):
         self.plan_step(FLAVOURS + b"    upgrade: maybe\n")
         self.expect_outcome(result=FAILURE)
         self.expect_log_file_stderr(
             "plan", "config/flavours.yaml (checkout): flavours[0].upgrade: 'maybe' is not of type 'boolean'\n")
-        settle(self.run_step(), self.reactor)
+        self.run_and_settle()
 
     def test_missing_flavour_file(self):
         self.plan_step(None)
         self.expect_outcome(result=FAILURE)
-        settle(self.run_step(), self.reactor)
-
-
-def settle(deferred, reactor=None):
-    """Wait for `deferred`, moving the fake clock on as a running reactor would."""
-    outcome = []
-    deferred.addBoth(outcome.append)
-    for _ in range(100):
-        if outcome or reactor is None:
-            break
-        reactor.advance(0.1)
-    assert outcome, "the step did not finish under the fake reactor"
-    if isinstance(outcome[0], Failure):
-        outcome[0].raiseException()
+        self.run_and_settle()
 
 
 class ExpectRemoteRefAny:

@@ -31,7 +31,7 @@ def prepare_publication(paths, metadata, published_at):
     metadata_path = paths["manifest"] + ".build.json"
     with open(metadata_path, "w", encoding="utf-8") as handle:
         json.dump({**metadata, "published_at": final["published_at"]}, handle, indent=2, sort_keys=True)
-    return final, {"inventory": paths["inventory"], "build.json": metadata_path}
+    return final, {"inventory": paths["inventory"], "build.json": metadata_path, "report.json": paths["report"]}
 
 
 class PublishImage(buildstep.BuildStep):
@@ -76,6 +76,8 @@ class PublishImage(buildstep.BuildStep):
                 self.descriptionDone = [f"not published to {target.name}:", str(error)[:120]]
                 return results.FAILURE
             yield log.addStdout(f"{target.name}: {where}\n")
+            for label, url in target.links(final, artifacts):
+                yield self.addURL(label, url)
         self.setProperty("published", True, "publish")
         self.setProperty("published_to", [t.name for t in targets], "publish")
         self.descriptionDone = [f"published {plan['image_name']}@{version}",

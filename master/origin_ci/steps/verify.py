@@ -16,6 +16,8 @@ def artifact_paths(artifacts_dir, image_name, version):
         "manifest": prefix + ".imgmanifest",
         "image": prefix + ".zfs.gz",
         "inventory": os.path.join(artifacts_dir, "inventory.pkg_summary"),
+        "origin_inventory": os.path.join(artifacts_dir, "origin-inventory.pkg_summary"),
+        "report": os.path.join(artifacts_dir, "report.json"),
     }
 
 
