@@ -35,25 +35,32 @@ class Origin:
     arch: str
     published_at: str
     min_platform: str
+    installed: tuple           # PKGNAMEs of the bootstrap packages installed in the image
 
     @property
     def title(self):
         return f"{self.name}@{self.version}"
 
 
+def _shipped(name, version, uuid, branch, arch, published_at, min_platform):
+    """A real origin: it installs what the catalogue says its branch's origin had."""
+    return Origin(name, version, uuid, branch, arch, published_at, min_platform,
+                  catalog.branch(branch, arch).origin_installed)
+
+
 ORIGINS = (
-    Origin("minimal-multiarch-lts", "15.4.1", "ede31770-e19c-11e5-bb6e-3b7de3cca9ce", "2015Q4",
-           "multiarch", "2016-03-04T00:12:05Z", "20141030T081701Z"),
-    Origin("minimal-64-lts", "18.4.0", "c2c31b00-1d60-11e9-9a77-ff9f06554b0f", "2018Q4", "x86_64",
-           "2019-01-21T09:48:17Z", "20151126T062538Z"),
-    Origin("minimal-64-lts", "19.4.0", "5417ab20-3156-11ea-8b19-2b66f5e7a439", "2019Q4", "x86_64",
-           "2020-01-07T14:09:51Z", "20151126T062538Z"),
-    Origin("minimal-64-lts", "21.4.0", "a7199134-7e94-11ec-be67-db6f482136c2", "2021Q4", "x86_64",
-           "2022-01-26T10:49:02Z", "20210826T002459Z"),
-    Origin("minimal-64-lts", "23.4.0", "5e4c3f98-aca4-11ee-9db8-00151714048c", "2023Q4", "x86_64",
-           "2024-01-06T15:07:33Z", "20210826T002459Z"),
-    Origin("minimal-64-lts", "24.4.1", "41bd4100-eb86-409a-85b0-e649aadf6f62", "2024Q4", "x86_64",
-           "2025-02-11T13:21:40Z", "20210826T002459Z"),
+    _shipped("minimal-multiarch-lts", "15.4.1", "ede31770-e19c-11e5-bb6e-3b7de3cca9ce", "2015Q4",
+             "multiarch", "2016-03-04T00:12:05Z", "20141030T081701Z"),
+    _shipped("minimal-64-lts", "18.4.0", "c2c31b00-1d60-11e9-9a77-ff9f06554b0f", "2018Q4", "x86_64",
+             "2019-01-21T09:48:17Z", "20151126T062538Z"),
+    _shipped("minimal-64-lts", "19.4.0", "5417ab20-3156-11ea-8b19-2b66f5e7a439", "2019Q4", "x86_64",
+             "2020-01-07T14:09:51Z", "20151126T062538Z"),
+    _shipped("minimal-64-lts", "21.4.0", "a7199134-7e94-11ec-be67-db6f482136c2", "2021Q4", "x86_64",
+             "2022-01-26T10:49:02Z", "20210826T002459Z"),
+    _shipped("minimal-64-lts", "23.4.0", "5e4c3f98-aca4-11ee-9db8-00151714048c", "2023Q4", "x86_64",
+             "2024-01-06T15:07:33Z", "20210826T002459Z"),
+    _shipped("minimal-64-lts", "24.4.1", "41bd4100-eb86-409a-85b0-e649aadf6f62", "2024Q4", "x86_64",
+             "2025-02-11T13:21:40Z", "20210826T002459Z"),
 )
 
 
@@ -75,10 +82,10 @@ def build_root(state_root, origin, target):
     """Lay out an origin's root filesystem in `target`, installing its packages from the
     simulated repository of its branch."""
     target = Path(target)
-    branch = catalog.branch(origin.branch, origin.arch)
+    machine_arch = pkgrepo.repository_meta(state_root, origin.branch, origin.arch)["machine_arch"]
     repo = pkgrepo.repo_dir(state_root, origin.branch, origin.arch)
     db = PkgDb(target)
-    for pkgname in branch.origin_installed:
+    for pkgname in origin.installed:
         db.install((repo / f"{pkgname}.tgz").read_bytes())
     etc = target / "opt" / "local" / "etc" / "pkgin"
     etc.mkdir(parents=True, exist_ok=True)
@@ -90,7 +97,7 @@ def build_root(state_root, origin, target):
         f"                   /  ;  Instance ({origin.name} {origin.version})\n"
         f"                   `-'   {DESCRIPTIONS[origin.name].split('.')[0]}\n", encoding="utf-8")
     (target / "etc" / "pkgsrc_version").write_text(
-        f"release: {origin.branch}\nmachine_arch: {branch.machine_arch}\n", encoding="utf-8")
+        f"release: {origin.branch}\nmachine_arch: {machine_arch}\n", encoding="utf-8")
     (target / "var" / "db" / "pkgin").mkdir(parents=True, exist_ok=True)
     for directory in ("root", "tmp", "var/tmp", "var/log", "home"):
         (target / directory).mkdir(parents=True, exist_ok=True)
@@ -128,7 +135,8 @@ def manifest(origin, file_bytes):
 
 
 def write_origin(state_root, origin, outdir, workdir):
-    """Build an origin image and write OUTDIR/<uuid>.imgmanifest and OUTDIR/<uuid>.zfs.gz."""
+    """Build an origin image and write OUTDIR/<uuid>.imgmanifest and OUTDIR/<uuid>.zfs.gz
+    -> (manifest path, file path)."""
     root = Path(workdir) / origin.uuid
     if root.exists():
         shutil.rmtree(root)
@@ -137,7 +145,8 @@ def write_origin(state_root, origin, outdir, workdir):
     shutil.rmtree(root)
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    (outdir / f"{origin.uuid}.zfs.gz").write_bytes(data)
-    (outdir / f"{origin.uuid}.imgmanifest").write_text(
-        json.dumps(manifest(origin, data), indent=2) + "\n", encoding="utf-8")
-    return outdir / f"{origin.uuid}.imgmanifest"
+    file_path = outdir / f"{origin.uuid}.zfs.gz"
+    manifest_path = outdir / f"{origin.uuid}.imgmanifest"
+    file_path.write_bytes(data)
+    manifest_path.write_text(json.dumps(manifest(origin, data), indent=2) + "\n", encoding="utf-8")
+    return manifest_path, file_path

@@ -51,7 +51,8 @@ def setup(root, origins_out=None, source=None):
         work = state.mkdtemp("origins-")
         try:
             for origin in origins.ORIGINS:
-                written.append(origins.write_origin(state.root, origin, origins_out, work))
+                manifest_path, _ = origins.write_origin(state.root, origin, origins_out, work)
+                written.append(manifest_path)
         finally:
             shutil.rmtree(work, ignore_errors=True)
     return state, written
