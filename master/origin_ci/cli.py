@@ -11,6 +11,7 @@ COMMAND_MODULES = [
     "origin_ci.flavours_cli",
     "origin_ci.imgapi.cli",
     "origin_ci.pkgsrc.cli",
+    "origin_ci.sim_cli",
 ]
 
 
