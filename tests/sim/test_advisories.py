@@ -15,7 +15,7 @@ from smartos_sim.setupcmd import setup
 from .conftest import PKGIN
 
 ORIGIN_2024 = "41bd4100-eb86-409a-85b0-e649aadf6f62"
-SUDO_FIX = "sudo<1.9.16p3 privilege-escalation https://nvd.nist.gov/vuln/detail/CVE-2025-32463"
+SUDO_FIX = "sudo<1.9.16p3 privilege-escalation https://www.sudo.ws/security/advisories/"
 
 
 def summary(root, branch="2024Q4", arch="x86_64"):

@@ -14,7 +14,7 @@ from smartos_sim import advisories, pkgrepo, releases
 from smartos_sim.setupcmd import setup
 
 UUID = "6f1c2b3a-4d5e-4f60-8a7b-9c0d1e2f3a4b"
-SUDO_FIX = "sudo<1.9.16p3 privilege-escalation https://nvd.nist.gov/vuln/detail/CVE-2025-32463"
+SUDO_FIX = "sudo<1.9.16p3 privilege-escalation https://www.sudo.ws/security/advisories/"
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,7 @@ from origin_ci.pkgsrc.vulnerabilities import parse_vulnerabilities, render_vulne
 
 from . import pkgrepo
 from .errors import RequestError
+from .pkgtools import pkgbase, pkgversion
 from .state import ADMIN_LOCK, State, atomic_write_bytes
 
 VULNERABILITIES_PATH = Path("pkgsrc") / "vulns" / "pkg-vulnerabilities.gz"
@@ -96,11 +97,11 @@ def security_fix(root, branch, arch, pkgname, advisory):
         except FileNotFoundError as error:
             raise RequestError(str(error)) from None
         same_base = {record["PKGNAME"]: record for record in records
-                     if record["PKGNAME"].rpartition("-")[0] == base}
+                     if pkgbase(record["PKGNAME"]) == base}
         if not same_base:
             raise RequestError(f"{branch}/{arch} has no {base} package to fix")
         current = best_match(f"{base}-[0-9]*", same_base)
-        if dewey_cmp(version, current.rpartition("-")[2]) <= 0:
+        if dewey_cmp(version, pkgversion(current)) <= 0:
             raise RequestError(f"{pkgname} is not newer than {current}, the newest {base} in "
                                f"{branch}/{arch}: pkgin would not upgrade to it")
         if not any(pkg_match(pattern, name) for name in same_base):
