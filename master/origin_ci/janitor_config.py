@@ -59,7 +59,7 @@ class WorkerConnectedScheduler(base.ReconfigurableBaseScheduler):
         builder = janitor_builder_name(worker["name"])
         if builder not in self.builderNames:
             return defer.succeed(None)
-        return self.addBuildsetForBuilderNames(
+        return self.addBuildsetForSourceStampsWithDefaults(
             reason=f"worker {worker['name']} connected", builderNames=[builder])
 
 

@@ -84,19 +84,22 @@ class Client:
         [builder] = self.get(f"builders?name={name}")["builders"]
         return builder["builderid"]
 
-    def force(self, builder, **params):
+    def force(self, builder, scheduler="force", **params):
         body = {"jsonrpc": "2.0", "id": 1, "method": "force",
                 "params": {"builderid": self.builder_id(builder), "reason": "e2e test", **params}}
-        reply = self.request("POST", "api/v2/forceschedulers/force", body)
+        reply = self.request("POST", f"api/v2/forceschedulers/{scheduler}", body)
         if "error" in reply:
             raise ApiError(200, json.dumps(reply["error"]))
         _bsid, brids = reply["result"]
         return list(brids.values())[0]
 
     def wait_build(self, buildrequest_id, timeout=120):
+        """The request's build, once finished; a build that lost its worker (RETRY) does not count,
+        Buildbot builds the request again."""
         def finished():
             builds = self.get(f"builds?buildrequestid={buildrequest_id}&property=*")["builds"]
-            return builds[0] if builds and builds[0]["complete"] else None
+            last = max(builds, key=lambda build: build["buildid"]) if builds else None
+            return last if last and last["complete"] and last["results"] != RETRY else None
         return wait_until(finished, timeout, f"build of request {buildrequest_id}")
 
     def steps(self, build):
@@ -108,13 +111,20 @@ class Client:
         return "".join(chunk["content"] for chunk in logs)
 
 
+RETRY = 4  # Buildbot's result of a build whose worker was lost
+
+
 def properties(build):
     return {name: value for name, (value, _source) in build["properties"].items()}
 
 
 class Service:
-    def __init__(self, directory, flavours_text, sim_template):
+    def __init__(self, directory, flavours_text, sim_template, master_settings=None, worker_env=None):
+        """`master_settings`: master.yaml keys to set besides the test defaults; `worker_env`: what
+        the worker's environment adds when it first starts (SMARTOS_SIM_SLOW_SECONDS, ...)."""
         self.directory = directory
+        self.master_settings = master_settings or {}
+        self.worker_env = worker_env
         self.flavours_text = flavours_text
         self.sim_template = sim_template
         self.config_dir = os.path.join(directory, "config")
@@ -148,6 +158,7 @@ class Service:
                 "publish": {"local_store": True, "imgapi": [{
                     "name": "updates", "url": self.updates_url, "user": "origin-ci",
                     "key_secret": "imgapi.key", "import_origins_from": self.sim_template.source_url}]},
+                **self.master_settings,
             }, handle)
         secrets = os.path.join(self.var_dir, "secrets")
         os.makedirs(secrets, mode=0o700)
@@ -196,17 +207,43 @@ class Service:
         with open(os.path.join(master_dir, "origin-ci.yaml"), "w") as handle:
             json.dump({"config_dir": self.config_dir, "var_dir": self.var_dir}, handle)
         self.spawn("master", [os.path.join(BIN, "buildbot"), "start", "--nodaemon", master_dir])
-        worker_dir = os.path.join(self.directory, "worker")
-        run(os.path.join(BIN, "buildbot-worker"), "create-worker", "-q", worker_dir,
+        run(os.path.join(BIN, "buildbot-worker"), "create-worker", "-q", self.worker_dir,
             f"127.0.0.1:{self.pb_port}", "local-sim", "e2e-worker")
-        self.spawn("worker", [os.path.join(BIN, "buildbot-worker"), "start", "--nodaemon", worker_dir],
-                   env={"PATH": f"{SIM_BIN}:{BIN}:{os.environ['PATH']}",
-                        "SMARTOS_SIM_ROOT": self.sim_root, "SMARTOS_SIM_PYTHON": sys.executable})
         anonymous = self.client()
         wait_until(lambda: self._answers(anonymous), 60, f"web UI at {self.url}")
-        wait_until(lambda: any(w["connected_to"] for w in anonymous.get("workers")["workers"]),
-                   60, "the worker to connect")
+        self.start_worker(self.worker_env)
         return self
+
+    @property
+    def worker_dir(self):
+        return os.path.join(self.directory, "worker")
+
+    def start_worker(self, env=None):
+        """(Re)start the worker and wait until it is connected; `env` adds to its environment."""
+        self.spawn("worker", [os.path.join(BIN, "buildbot-worker"), "start", "--nodaemon", self.worker_dir],
+                   env={"PATH": f"{SIM_BIN}:{BIN}:{os.environ['PATH']}",
+                        "SMARTOS_SIM_ROOT": self.sim_root, "SMARTOS_SIM_PYTHON": sys.executable,
+                        **(env or {})})
+        wait_until(lambda: any(w["connected_to"] for w in self.client().get("workers")["workers"]),
+                   60, "the worker to connect")
+
+    def kill_worker(self):
+        """SIGKILL the worker and every command it runs, as a crash of its host would."""
+        worker = self.processes.pop("worker")
+        for entry in os.listdir("/proc"):
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    session = int(handle.read().rpartition(")")[2].split()[3])
+            except (OSError, ValueError, IndexError):
+                continue
+            if session == worker.pid:  # the worker leads its own session (start_new_session)
+                try:
+                    os.kill(int(entry), signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        worker.wait()
+        wait_until(lambda: not any(w["connected_to"] for w in self.client().get("workers")["workers"]),
+                   30, "the master to notice the worker is gone")
 
     def _answers(self, client):
         self.check_alive()

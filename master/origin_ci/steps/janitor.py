@@ -47,8 +47,8 @@ class ReapOrphanZones(buildstep.ShellMixin, buildstep.BuildStep):
 
     @defer.inlineCallbacks
     def running_vm_uuids(self):
-        """The build zones of every unfinished build, on any worker and any master: a zone is only
-        ever reaped when no build anywhere claims it."""
+        """The build zones of every unfinished build, on any worker and any master, except those of
+        builds that lost their worker: a zone is only ever reaped when no live build claims it."""
         builds = yield self.master.data.get(
             ("builds",), filters=[resultspec.Filter("complete", "eq", [False])])
         uuids = set()
@@ -56,7 +56,15 @@ class ReapOrphanZones(buildstep.ShellMixin, buildstep.BuildStep):
             properties = yield self.master.data.get(("builds", build["buildid"], "properties"))
             if "vm_uuid" in properties:
                 uuids.add(properties["vm_uuid"][0])
-        return uuids
+        return uuids - self.lost_vm_uuids()
+
+    def lost_vm_uuids(self):
+        """The zones of this master's builds whose worker connection is gone. Buildbot finishes
+        such a build (RETRY) a moment after the loss, but a worker that restarts at once connects,
+        and runs this janitor, within that moment; nothing can run in those zones any more."""
+        return {build.getProperty("vm_uuid")
+                for builder in self.master.botmaster.builders.values() for build in builder.building
+                if build.conn is None and build.getProperty("vm_uuid")}
 
     @defer.inlineCallbacks
     def delete_zone(self, uuid):

@@ -45,6 +45,7 @@ class AuditInventory(buildstep.BuildStep):
 
     name = "audit"
     description = "auditing"
+    warnOnWarnings = True  # findings mark the whole build, not only this step
 
     def __init__(self, vulnerabilities_url, pkgsrc_url, **kwargs):
         super().__init__(**kwargs)
@@ -100,6 +101,7 @@ class MeasureSize(_ArtifactsStep):
 
     name = "size"
     description = "measuring"
+    warnOnWarnings = True  # a blown budget marks the whole build, not only this step
 
     def __init__(self, targets, flavour_names, budget_bytes, **kwargs):
         super().__init__(**kwargs)
