@@ -36,9 +36,7 @@ class ImagesDirectory:
 
 
 class PublishedImagesPlugin:
-    description = "triton-origin-ci published images"
-    version = "1"
-    ui = False
+    """What Buildbot's www service asks of a plugin: setMaster, setConfiguration, a resource."""
 
     def __init__(self):
         self.master = None

@@ -126,6 +126,8 @@ def test_build_page_links_the_published_files_served_by_the_master(service, buil
     with urllib.request.urlopen(urls[f"{WARNED}-1.0.0.zfs.gz"], timeout=30) as response:
         assert response.headers.get("Content-Encoding") is None, "the image must arrive as it is stored"
         assert response.read() == published(service, WARNED, "1.0.0", "zfs.gz")
+    with urllib.request.urlopen(f"{service.url}config", timeout=30) as response:
+        assert service.images_dir.encode() not in response.read(), "browsers need no master paths"
 
 
 def test_rebuild_after_a_package_bump_reports_exactly_that_upgrade(service, builds):

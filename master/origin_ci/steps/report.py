@@ -28,6 +28,8 @@ def _read_records(path):
 
 
 class _ArtifactsStep(buildstep.BuildStep):
+    """A step that reads (or adds to) the artifacts the worker uploaded for this build."""
+
     renderables = ["artifacts_dir"]
 
     def __init__(self, artifacts_dir, **kwargs):
