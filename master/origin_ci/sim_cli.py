@@ -20,7 +20,8 @@ from smartos_sim.releases import release_origin, released_origins
 
 DEFAULT_SIM_ROOT = os.path.join(DEFAULT_VAR_DIR, "sim")
 DEFAULT_SOURCE_DIR = os.path.join(DEFAULT_VAR_DIR, "upstream")
-DEFAULT_ORIGINS_OUT = os.path.join(DEFAULT_VAR_DIR, "upstream-origins")
+# Where the origin files go by default: beside the store, as scripts/run lays var/ out.
+ORIGINS_OUT_NAME = "upstream-origins"
 
 
 class InputError(Exception):
@@ -41,9 +42,9 @@ def register(subparsers):
     _add_sim_root(release)
     release.add_argument("--source-dir", default=DEFAULT_SOURCE_DIR,
                          help="the origin source's image store (default: %(default)s)")
-    release.add_argument("--origins-out", default=DEFAULT_ORIGINS_OUT,
-                         help="where the <uuid>.imgmanifest and <uuid>.zfs.gz files go, beside "
-                              "the shipped origins' (default: %(default)s)")
+    release.add_argument("--origins-out",
+                         help="where the <uuid>.imgmanifest and <uuid>.zfs.gz files go, beside the "
+                              f"shipped origins' (default: {ORIGINS_OUT_NAME}/ beside --source-dir)")
     release.set_defaults(func=_guarded(release_command))
 
     fix = commands.add_parser(
@@ -88,7 +89,9 @@ def _source_store(source_dir, name, version, uuid):
 
 def release_command(args):
     store = _source_store(args.source_dir, args.name, args.version, args.uuid)
-    manifest_path, file_path = release_origin(args.sim_root, args.name, args.version, args.origins_out,
+    origins_out = args.origins_out or os.path.join(
+        os.path.dirname(os.path.abspath(args.source_dir)), ORIGINS_OUT_NAME)
+    manifest_path, file_path = release_origin(args.sim_root, args.name, args.version, origins_out,
                                               uuid=args.uuid, published_at=args.published_at)
     with open(manifest_path, encoding="utf-8") as handle:
         manifest = json.load(handle)
@@ -100,7 +103,7 @@ def release_command(args):
     except ImgapiError as error:
         raise InputError(f"the simulator has the release but the origin source refused it "
                          f"({error.code}: {error.message}); add it with `origin-ci imgapi seed "
-                         f"--dir {args.source_dir} {args.origins_out}`") from None
+                         f"--dir {args.source_dir} {origins_out}`") from None
     print(f"  origin source: added to {args.source_dir}")
     return 0
 

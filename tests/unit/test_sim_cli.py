@@ -44,12 +44,18 @@ def release(var, *argv):
 def test_defaults_are_this_checkouts_var_directory():
     parser = cli.build_parser()
     args = parser.parse_args(["sim", "release-origin", "minimal-64-lts", "25.4.0"])
-    assert (args.sim_root, args.source_dir, args.origins_out) == (
-        os.path.join(DEFAULT_VAR_DIR, "sim"), os.path.join(DEFAULT_VAR_DIR, "upstream"),
-        os.path.join(DEFAULT_VAR_DIR, "upstream-origins"))
+    assert (args.sim_root, args.source_dir) == (os.path.join(DEFAULT_VAR_DIR, "sim"),
+                                                os.path.join(DEFAULT_VAR_DIR, "upstream"))
     args = parser.parse_args(["sim", "security-fix", "--repo", "2024Q4/x86_64", "--package", "sudo-1.9.16p3",
                               "--advisory", SUDO_FIX])
     assert args.sim_root == os.path.join(DEFAULT_VAR_DIR, "sim")
+
+
+def test_release_files_go_beside_the_source_store_by_default(var, capsys):
+    assert sim(var, "release-origin", "minimal-64-lts", "25.4.0", "--uuid", UUID,
+               "--source-dir", str(var / "upstream")) == 0
+    assert (var / "upstream-origins" / f"{UUID}.imgmanifest").is_file()
+    assert f"written: {var / 'upstream-origins' / UUID}.imgmanifest and " in capsys.readouterr().out
 
 
 def test_release_origin_adds_the_release_to_the_origin_source(var, capsys):
