@@ -12,16 +12,15 @@ class FlavourChangeScheduler(base.ReconfigurableBaseScheduler):
     """Builds exactly the flavour a poller's change names (its `image_name` property)."""
 
     def __init__(self, name, builderNames, category, channel, **kwargs):
-        super().__init__(name=name, builderNames=builderNames, category=category, channel=channel,
-                         **kwargs)
+        super().__init__(name=name, builderNames=builderNames, category=category,
+                         properties={"channel": channel, "dry_run": False}, **kwargs)
 
-    def checkConfig(self, builderNames, category, channel, **kwargs):
+    def checkConfig(self, builderNames, category, **kwargs):
         super().checkConfig(builderNames, **kwargs)
 
     @defer.inlineCallbacks
-    def reconfigService(self, builderNames, category, channel, **kwargs):
+    def reconfigService(self, builderNames, category, **kwargs):
         self.category = category
-        self.channel = channel
         yield super().reconfigService(builderNames, **kwargs)
 
     @defer.inlineCallbacks
@@ -37,9 +36,8 @@ class FlavourChangeScheduler(base.ReconfigurableBaseScheduler):
             log.msg(f"{self.name}: change {change.number} names {image_name!r}, which has no "
                     "builder; nothing built")
             return
-        yield self.addBuildsetForChanges(
-            reason=change.comments, changeids=[change.number], builderNames=[image_name],
-            properties={"channel": self.channel, "dry_run": False})
+        yield self.addBuildsetForChanges(reason=change.comments, changeids=[change.number],
+                                         builderNames=[image_name])
 
 
 def fixed_codebase():
@@ -61,6 +59,8 @@ def force_scheduler(names, default_channel):
                                        default=default_channel),
             util.BooleanParameter(name="dry_run", label="Dry run (build and verify, publish nothing)",
                                   default=False),
+            util.BooleanParameter(name="only_if_changed", default=False,
+                                  label="Publish only if the packages differ from the last image"),
         ])
 
 
@@ -79,9 +79,21 @@ def promote_scheduler(builder_name, image_names):
         ])
 
 
+class TryUserpass(schedulers.Try_Userpass):
+    """Buildbot 4.3's Try_Userpass drops its PB registrations before unregistering them, so a
+    reconfig that changes its builders (a new flavour) fails with "username already registered";
+    this one unregisters first."""
+
+    @defer.inlineCallbacks
+    def reconfigService(self, builderNames, port, userpass, **kwargs):
+        if self.active:
+            yield self._destroy_pb()
+        yield super().reconfigService(builderNames, port, userpass, **kwargs)
+
+
 def try_scheduler(names, port, users):
     """`buildbot try` for image authors; plan.py confines its builds to the experimental channel."""
-    return schedulers.Try_Userpass(
+    return TryUserpass(
         name="try", builderNames=names, port=port, userpass=list(users),
         properties={"channel": TRY_CHANNEL, "dry_run": False})
 
@@ -89,4 +101,4 @@ def try_scheduler(names, port, users):
 def nightly_scheduler(names, default_channel, hour, minute):
     return schedulers.Nightly(
         name="nightly", builderNames=names, hour=hour, minute=minute, onlyIfChanged=False,
-        properties={"channel": default_channel, "dry_run": False})
+        properties={"channel": default_channel, "dry_run": False, "only_if_changed": True})

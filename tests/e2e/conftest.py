@@ -10,6 +10,8 @@ from tests.e2e.service import BIN, REPO, Service, free_port, run, wait_until
 TEST_FLAVOURS = """
 defaults:
   packages: [coreutils, curl, gsed, patch, sudo]
+track:
+  - origin_name: minimal-64-lts
 flavours:
   - origin_name: minimal-64-lts
     origin_version: 24.4.1
@@ -30,7 +32,7 @@ class SimTemplate:
         self.port = free_port()
         self.source_url = f"http://127.0.0.1:{self.port}"
         origins = os.path.join(directory, "upstream-origins")
-        store = os.path.join(directory, "upstream")
+        self.store = store = os.path.join(directory, "upstream")
         run(sys.executable, "-m", "smartos_sim", "setup", "--root", self.root,
             "--origins-out", origins, "--source", self.source_url)
         run(os.path.join(BIN, "origin-ci"), "imgapi", "seed", "--dir", store, origins)

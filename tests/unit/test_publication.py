@@ -7,12 +7,12 @@ def test_dry_run_never_publishes():
     assert skip_reason(True, False, PACKAGES, None) == "dry run: nothing published"
 
 
-def test_nightly_with_identical_inventory_is_unchanged():
+def test_only_if_changed_with_identical_inventory_is_unchanged():
     assert skip_reason(False, True, PACKAGES, ("1.0.4", list(reversed(PACKAGES)))) == \
         "unchanged: same packages as 1.0.4, nothing published"
 
 
-def test_nightly_with_changed_inventory_publishes():
+def test_only_if_changed_with_changed_inventory_publishes():
     assert skip_reason(False, True, PACKAGES, ("1.0.4", ["curl-8.10.0", "sudo-1.9.16"])) is None
     assert skip_reason(False, True, PACKAGES, None) is None
     assert skip_reason(False, True, PACKAGES, ("1.0.4", None)) is None

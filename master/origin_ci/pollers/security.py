@@ -57,12 +57,15 @@ class PkgsrcSecurityPoller(StableStateMixin, base.ReconfigurablePollingChangeSou
             return
         triggered = set((yield self.getState(TRIGGERED_KEY, [])))
         repositories = {}
+        rebuilds = 0
         for plan in self.plans:
             fresh = yield self.audit_flavour(plan, vulns, repositories, triggered)
             if fresh:
                 triggered |= {security.fix_key(plan["image_name"], f) for f in fresh}
                 yield self.setState(TRIGGERED_KEY, sorted(triggered))
                 yield self.request_rebuild(plan, fresh)
+                rebuilds += 1
+        log.msg(f"{self.name}: polled, {len(vulns.entries)} advisories, {rebuilds} flavour(s) to rebuild")
 
     @defer.inlineCallbacks
     def audit_flavour(self, plan, vulns, repositories, triggered):
@@ -104,5 +107,4 @@ class PkgsrcSecurityPoller(StableStateMixin, base.ReconfigurablePollingChangeSou
                 "security_fixes": [{"package": f.package, "pattern": f.pattern, "type": f.type,
                                     "url": f.url, "fixed_by": f.newest_available} for f in findings],
             },
-            src=CATEGORY,
         )

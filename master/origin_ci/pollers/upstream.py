@@ -72,6 +72,7 @@ class UpstreamOriginPoller(StableStateMixin, base.ReconfigurablePollingChangeSou
             return
         fresh = new_releases(releases, set(known), self.flavour_names)
         yield self.setState(KNOWN_KEY, sorted(set(known) | {r.origin_uuid for r in releases}))
+        log.msg(f"{self.name}: polled, {len(releases)} releases of tracked series, {len(fresh)} new")
         if not fresh:
             return
         discovered = yield self.getState(DISCOVERED_KEY, [])
@@ -92,5 +93,4 @@ class UpstreamOriginPoller(StableStateMixin, base.ReconfigurablePollingChangeSou
                 codebase="",
                 files=[],
                 properties={"image_name": release.image_name, **release.as_dict()},
-                src=CATEGORY,
             )

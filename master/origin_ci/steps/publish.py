@@ -51,10 +51,11 @@ class PublishImage(buildstep.BuildStep):
         plan = self.getProperty("plan")
         version = self.getProperty("image_version")
         channel = self.getProperty("channel")
+        only_if_changed = bool(self.getProperty("only_if_changed"))
         last = None
-        if self.getProperty("scheduler") == "nightly":
+        if only_if_changed:
             last = yield self.targets[0].last_published(plan["image_name"])
-        reason = publication.skip_reason(self.getProperty("dry_run"), self.getProperty("scheduler") == "nightly",
+        reason = publication.skip_reason(self.getProperty("dry_run"), only_if_changed,
                                          self.getProperty("installed_packages"), last)
         targets = publication.targets_for(self.targets, channel)
         if reason is None and not targets:
