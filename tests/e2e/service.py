@@ -287,6 +287,21 @@ class Service:
     def images_dir(self):
         return os.path.join(self.var_dir, "images")
 
+    def restart_master(self):
+        """Stop the master (SIGTERM, as `buildbot stop`) and start it again on the same database."""
+        master = self.processes.pop("master")
+        os.killpg(master.pid, signal.SIGTERM)
+        master.wait(timeout=30)
+        self.spawn("master", [os.path.join(BIN, "buildbot"), "start", "--nodaemon",
+                              os.path.join(self.directory, "master")])
+        wait_until(lambda: self._answers(self.client()), 60, f"web UI at {self.url}")
+        wait_until(lambda: any(w["connected_to"] for w in self.client().get("workers")["workers"]),
+                   60, "the worker to reconnect")
+
+    def master_log(self):
+        with open(os.path.join(self.directory, "master", "twistd.log"), errors="replace") as handle:
+            return handle.read()
+
     def stop(self):
         for process in reversed(list(self.processes.values())):
             if process.poll() is None:
