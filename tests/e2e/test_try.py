@@ -1,7 +1,9 @@
 """`buildbot try`: an image author's uncommitted change to the flavour file is what gets built,
-and the image never reaches a released channel."""
+and the image never goes beyond the experimental channel."""
+import json
 import os
 import subprocess
+import urllib.request
 
 from smartos_sim import pkgrepo
 from tests.e2e.service import BIN, TRY_PASSWORD, properties, run
@@ -35,6 +37,13 @@ def test_try_patch_adding_a_package_is_built_and_not_published(service, tmp_path
     assert props["image_version"] == f"1.0.0-try.{build['number']}"
     assert "jq" in props["packages"]
     assert any(name.startswith("jq-1.7.1") for name in props["installed_packages"])
-    assert "no publish target takes channel experimental" in admin.steps(build)["publish"]["state_string"]
+    # Only the IMGAPI has an experimental channel; the local store (no channels) gets nothing.
+    assert props["published_to"] == ["updates"]
     assert not os.path.exists(service.images_dir) or os.listdir(service.images_dir) == []
+    listing = urllib.request.Request(f"{service.updates_url}/images?name={IMAGE}&channel=*",
+                                     headers={"Accept-Version": "~2"})
+    with urllib.request.urlopen(listing, timeout=30) as response:
+        [image] = json.load(response)
+    assert image["version"] == props["image_version"]
+    assert image["channels"] == ["experimental"]
     assert service.sim_zones() == []
