@@ -30,6 +30,7 @@ DONE = {
     "pkgin update": "repository refreshed",
     "install packages": "packages installed",
     "full upgrade": "packages upgraded",
+    "origin inventory": "origin inventory recorded",
     "inventory": "inventory recorded",
     "clean pkgin cache": "pkgin cache cleaned",
     "stop zone": "build zone stopped",
@@ -76,6 +77,12 @@ def zlogin(*command):
     return ["zlogin", VM, *command]
 
 
+def record_inventory(name, filename):
+    """`pkg_info -X -a` of the build zone, in pkg_summary format, into the output directory."""
+    return steps.ShellCommand(name=name, workdir=OUT_DIR, haltOnFailure=True,
+                              command=util.Interpolate(f"zlogin %(prop:vm_uuid)s {PKG_INFO} -X -a > {filename}"))
+
+
 def make_factory(settings, targets, flavour_names=()):
     """`flavour_names`: every flavour's image name, for the USB-key total of the size step."""
     artifacts_dir = util.Interpolate(
@@ -95,18 +102,14 @@ def make_factory(settings, targets, flavour_names=()):
         steps.ShellCommand(name="create zone", workdir=OUT_DIR, haltOnFailure=True,
                            command=["vmadm", "create", "-f", "build-zone.json"]),
         # What the origin holds, before anything is installed: the size report's baseline.
-        steps.ShellCommand(name="origin inventory", workdir=OUT_DIR, haltOnFailure=True,
-                           command=util.Interpolate(
-                               f"zlogin %(prop:vm_uuid)s {PKG_INFO} -X -a > origin-inventory.pkg_summary")),
+        record_inventory("origin inventory", "origin-inventory.pkg_summary"),
         steps.ShellCommand(name="pkgin update", haltOnFailure=True,
                            command=zlogin(PKGIN, "-y", "update")),
         steps.ShellCommand(name="install packages", haltOnFailure=True,
                            command=zlogin(PKGIN, "-y", "install", quoted_packages)),
         steps.ShellCommand(name="full upgrade", haltOnFailure=True, doStepIf=_upgrade_requested,
                            command=zlogin(PKGIN, "-y", "full-upgrade")),
-        steps.ShellCommand(name="inventory", workdir=OUT_DIR, haltOnFailure=True,
-                           command=util.Interpolate(
-                               f"zlogin %(prop:vm_uuid)s {PKG_INFO} -X -a > inventory.pkg_summary")),
+        record_inventory("inventory", "inventory.pkg_summary"),
         steps.ShellCommand(name="clean pkgin cache", haltOnFailure=True,
                            command=zlogin(PKGIN, "-y", "clean")),
         steps.ShellCommand(name="stop zone", haltOnFailure=True, command=["vmadm", "stop", VM]),
