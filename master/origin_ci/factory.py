@@ -83,8 +83,9 @@ def record_inventory(name, filename):
                               command=util.Interpolate(f"zlogin %(prop:vm_uuid)s {PKG_INFO} -X -a > {filename}"))
 
 
-def make_factory(settings, targets, flavour_names=()):
-    """`flavour_names`: every flavour's image name, for the USB-key total of the size step."""
+def make_factory(settings, targets, feeds, flavour_names=()):
+    """`feeds`: the master's PkgsrcFeeds; `flavour_names`: every flavour's image name, for the
+    USB-key total of the size step."""
     artifacts_dir = util.Interpolate(
         f"{settings.artifacts_dir}/%(prop:buildername)s/%(prop:buildnumber)s")
     factory = util.BuildFactory()
@@ -122,8 +123,7 @@ def make_factory(settings, targets, flavour_names=()):
         steps.DirectoryUpload(name="upload artifacts", workersrc=".", workdir=OUT_DIR,
                               masterdest=artifacts_dir, haltOnFailure=True),
         VerifyImage(artifacts_dir=artifacts_dir, haltOnFailure=True),
-        AuditInventory(settings.security["vulnerabilities_url"], settings.security["pkgsrc_url"],
-                       haltOnFailure=True),
+        AuditInventory(feeds, haltOnFailure=True),
         MeasureSize(targets, flavour_names, settings.usb_key_budget_bytes, artifacts_dir=artifacts_dir,
                     haltOnFailure=True),
         DiffInventory(targets, haltOnFailure=True),

@@ -8,6 +8,7 @@ from buildbot.plugins import secrets, util, worker
 from origin_ci import paths
 from origin_ci.configfile import ConfigFileError
 from origin_ci.factory import make_factory
+from origin_ci.feeds import PkgsrcFeeds
 from origin_ci.discovered import read_discovered
 from origin_ci.flavours import load_matrix
 from origin_ci.janitor_config import janitor_builders, janitor_schedulers
@@ -44,8 +45,8 @@ def promote_builder(settings, targets):
                               description="add a published image to another IMGAPI channel")
 
 
-def builder_configs(settings, flavours, targets):
-    factory = make_factory(settings, targets, [flavour.image_name for flavour in flavours])
+def builder_configs(settings, flavours, targets, feeds):
+    factory = make_factory(settings, targets, feeds, [flavour.image_name for flavour in flavours])
     return [
         util.BuilderConfig(
             name=flavour.image_name,
@@ -77,15 +78,14 @@ def scheduler_configs(settings, names):
     return configured
 
 
-def change_sources(settings, matrix, flavours, target):
+def change_sources(settings, matrix, flavours, target, feeds):
     return [
         upstream.UpstreamOriginPoller(
             settings.upstream["source_url"], tracked_names=sorted(matrix.tracked),
             flavour_names=[f.image_name for f in matrix.flavours],
             pollInterval=settings.upstream["poll_interval"], pollAtLaunch=True),
         security.PkgsrcSecurityPoller(
-            settings.security["vulnerabilities_url"], settings.security["pkgsrc_url"],
-            plans=[f.to_plan() for f in flavours], target=target,
+            feeds, plans=[f.to_plan() for f in flavours], target=target,
             pollInterval=settings.security["poll_interval"], pollAtLaunch=True),
     ]
 
@@ -111,6 +111,7 @@ def publish_targets(settings):
 
 def make_master_config(settings, matrix, discovered=()):
     targets = publish_targets(settings)
+    feeds = PkgsrcFeeds(settings.security["vulnerabilities_url"], settings.security["pkgsrc_url"])
     flavours = all_flavours(matrix, discovered)
     names = [flavour.image_name for flavour in flavours]
     return {
@@ -126,11 +127,11 @@ def make_master_config(settings, matrix, discovered=()):
                           properties={"build_zone": w.build_zone})
             for w in settings.workers
         ],
-        "builders": builder_configs(settings, flavours, targets) + [promote_builder(settings, targets)]
+        "builders": builder_configs(settings, flavours, targets, feeds) + [promote_builder(settings, targets)]
         + janitor_builders(settings),
         "schedulers": scheduler_configs(settings, names) + [promote_scheduler(PROMOTE_BUILDER, names)]
         + janitor_schedulers(settings),
-        "change_source": change_sources(settings, matrix, flavours, targets[0]),
+        "change_source": change_sources(settings, matrix, flavours, targets[0], feeds),
         "www": www_config(settings),
     }
 

@@ -10,7 +10,7 @@ import pytest
 from smartos_sim import pkgrepo
 
 from origin_ci.pkgsrc.vulnerabilities import render_vulnerabilities
-from tests.e2e.service import Service, properties
+from tests.e2e.service import Service, properties, wait_until
 
 SUCCESS, WARNINGS, FAILURE = 0, 1, 2
 WARNED = "triton-origin-x86_64-24.4.1"    # a pinned vulnerable sudo, audit_policy warn (the default)
@@ -58,6 +58,10 @@ def builds(service):
     """The first build of every flavour, all at once, against advisories for the pinned sudos."""
     with open(service.vulnerabilities_file, "wb") as handle:
         handle.write(gzip.compress(render_vulnerabilities([SUDO_2024, SUDO_2021])))
+    # The master keeps its copy current through the pkgsrc-security poller: poll it now.
+    service.poll("pkgsrc-security")
+    wait_until(lambda: "pkgsrc-security: polled, 2 advisories" in service.master_log(), 30,
+               "the master to take the new pkg-vulnerabilities")
     admin = service.admin()
     requests = {name: admin.force(name) for name in (WARNED, REFUSED, REBUILT, OVERSIZE)}
     return {name: admin.wait_build(request, timeout=180) for name, request in requests.items()}

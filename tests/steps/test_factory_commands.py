@@ -45,7 +45,7 @@ def flavour_properties(image_name, published=()):
 def shell_commands(settings, image_name, published=()):
     props = flavour_properties(image_name, published)
     commands = {}
-    for step in make_factory(settings, targets=[]).steps:
+    for step in make_factory(settings, targets=[], feeds=None).steps:
         if "command" in step.kwargs:
             commands[step.kwargs["name"]] = rendered(step.kwargs["command"], props)
     return commands, props
@@ -88,7 +88,7 @@ def test_version_follows_what_is_published(settings):
 
 
 def steps_by_name(settings):
-    return {step.kwargs.get("name", step.step_class.name): step for step in make_factory(settings, []).steps}
+    return {step.kwargs.get("name", step.step_class.name): step for step in make_factory(settings, [], feeds=None).steps}
 
 
 def test_upgrade_step_runs_only_when_the_flavour_asks(settings):

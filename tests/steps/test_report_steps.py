@@ -9,6 +9,7 @@ from buildbot.process.results import FAILURE, SUCCESS, WARNINGS
 
 from origin_ci.flavours import parse_flavours
 from origin_ci.pkgsrc.vulnerabilities import render_vulnerabilities
+from origin_ci.feeds import PkgsrcFeeds
 from origin_ci.steps.report import AuditInventory, DiffInventory, MeasureSize, WriteReport
 from tests.report_data import ADDED, ORIGIN, pkg_info_output
 from tests.steps.stepcase import StepTestCase
@@ -71,8 +72,8 @@ class ReportStepTest(StepTestCase):
         if repository:
             self.write("pkgsrc/2024Q4/x86_64/All/pkg_summary.gz", gzip.compress(pkg_info_output(
                 [("sudo-1.9.16p2", 5_000_000), ("sudo-1.9.16p3", 5_100_000)])))
-        self.setup_step(AuditInventory(f"file://{self.tmp}/vulns/pkg-vulnerabilities.gz",
-                                       f"file://{self.tmp}/pkgsrc"))
+        self.setup_step(AuditInventory(PkgsrcFeeds(f"file://{self.tmp}/vulns/pkg-vulnerabilities.gz",
+                                                   f"file://{self.tmp}/pkgsrc")))
         self.build_properties(audit_policy=policy)
 
     def test_fixable_finding_warns_under_the_warn_policy(self):

@@ -11,10 +11,10 @@ from twisted.internet import defer
 from twisted.python import log
 
 from origin_ci import security
-from origin_ci.fetch import FetchError, fetch_bytes
+from origin_ci.fetch import FetchError
 from origin_ci.pkgsrc.audit import Auditor
-from origin_ci.pkgsrc.summary import SummaryError, parse_pkg_summary
-from origin_ci.pkgsrc.vulnerabilities import VulnerabilitiesError, parse_vulnerabilities
+from origin_ci.pkgsrc.summary import SummaryError
+from origin_ci.pkgsrc.vulnerabilities import VulnerabilitiesError
 from origin_ci.pollers.state import StableStateMixin
 
 NAME = "pkgsrc-security"
@@ -22,44 +22,38 @@ CATEGORY = "pkgsrc-security"
 TRIGGERED_KEY = "triggered_fixes"
 
 
-def summary_url(pkgsrc_url, plan):
-    return f"{pkgsrc_url.rstrip('/')}/{plan['pkgsrc_branch']}/{plan['pkgsrc_arch']}/All/pkg_summary.gz"
-
-
 class PkgsrcSecurityPoller(StableStateMixin, base.ReconfigurablePollingChangeSource):
     state_class_key = "triton-origin-ci/pkgsrc-security"
 
-    def __init__(self, vulnerabilities_url, pkgsrc_url, plans, target, **kwargs):
-        super().__init__(name=NAME, vulnerabilities_url=vulnerabilities_url, pkgsrc_url=pkgsrc_url,
-                         plans=plans, target=target, **kwargs)
+    def __init__(self, feeds, plans, target, **kwargs):
+        super().__init__(name=NAME, feeds=feeds, plans=plans, target=target, **kwargs)
 
-    def checkConfig(self, vulnerabilities_url, pkgsrc_url, plans, target, **kwargs):
+    def checkConfig(self, feeds, plans, target, **kwargs):
         super().checkConfig(**kwargs)
 
     @defer.inlineCallbacks
-    def reconfigService(self, vulnerabilities_url, pkgsrc_url, plans, target, **kwargs):
-        self.vulnerabilities_url = vulnerabilities_url
-        self.pkgsrc_url = pkgsrc_url
+    def reconfigService(self, feeds, plans, target, **kwargs):
+        self.feeds = feeds
         self.plans = plans
         self.target = target
         yield super().reconfigService(**kwargs)
 
     def describe(self):
-        return f"{self.name}: {self.vulnerabilities_url} against {self.pkgsrc_url}"
+        return f"{self.name}: {self.feeds.vulnerabilities_url} against {self.feeds.pkgsrc_url}"
 
     @defer.inlineCallbacks
     def poll(self):
         yield self.load_state_key()
         try:
-            vulns = parse_vulnerabilities((yield fetch_bytes(self.vulnerabilities_url)))
+            vulns = yield self.feeds.vulnerabilities(refresh=True)
         except (FetchError, VulnerabilitiesError) as error:
             log.msg(f"{self.name}: skipping this poll, pkg-vulnerabilities unusable: {error}")
             return
         triggered = set((yield self.getState(TRIGGERED_KEY, [])))
-        repositories = {}
+        refreshed = set()
         rebuilds = 0
         for plan in self.plans:
-            fresh = yield self.audit_flavour(plan, vulns, repositories, triggered)
+            fresh = yield self.audit_flavour(plan, vulns, refreshed, triggered)
             if fresh:
                 triggered |= {security.fix_key(plan["image_name"], f) for f in fresh}
                 yield self.setState(TRIGGERED_KEY, sorted(triggered))
@@ -68,23 +62,23 @@ class PkgsrcSecurityPoller(StableStateMixin, base.ReconfigurablePollingChangeSou
         log.msg(f"{self.name}: polled, {len(vulns.entries)} advisories, {rebuilds} flavour(s) to rebuild")
 
     @defer.inlineCallbacks
-    def audit_flavour(self, plan, vulns, repositories, triggered):
-        """The fixable findings of the flavour's last image not triggered before."""
+    def audit_flavour(self, plan, vulns, refreshed, triggered):
+        """The fixable findings of the flavour's last image not triggered before; `refreshed`:
+        the repositories this poll fetched already (flavours share them)."""
         name = plan["image_name"]
         published = yield self.target.last_published(name)
         if not published or published[1] is None:
             return []
         version, packages = published
-        url = summary_url(self.pkgsrc_url, plan)
-        if url not in repositories:
-            try:
-                repositories[url] = parse_pkg_summary((yield fetch_bytes(url)))
-            except (FetchError, SummaryError) as error:
-                log.msg(f"{self.name}: {name}: repository unusable, not audited: {error}")
-                repositories[url] = None
-        if repositories[url] is None:
+        url = self.feeds.repository_url(plan)
+        try:
+            records = yield self.feeds.repository(plan, refresh=url not in refreshed)
+        except (FetchError, SummaryError) as error:
+            log.msg(f"{self.name}: {name}: repository unusable, not audited: {error}")
             return []
-        verdict = security.classify(plan, Auditor(vulns, repositories[url]).audit(packages))
+        finally:
+            refreshed.add(url)
+        verdict = security.classify(plan, Auditor(vulns, records).audit(packages))
         if verdict.pinned:
             log.msg(f"{self.name}: {name}@{version} pins vulnerable packages with fixes available, "
                     f"not rebuilding: {security.describe(verdict.pinned)}")

@@ -10,12 +10,11 @@ from buildbot.process import buildstep, results
 from twisted.internet import defer, threads
 
 from origin_ci import report
-from origin_ci.fetch import FetchError, fetch_bytes
+from origin_ci.fetch import FetchError
 from origin_ci.pkgsrc.audit import Auditor
 from origin_ci.pkgsrc.sizeplan import SizePlanError
 from origin_ci.pkgsrc.summary import SummaryError, parse_pkg_summary
-from origin_ci.pkgsrc.vulnerabilities import VulnerabilitiesError, parse_vulnerabilities
-from origin_ci.pollers.security import summary_url
+from origin_ci.pkgsrc.vulnerabilities import VulnerabilitiesError
 from origin_ci.steps.verify import artifact_paths
 
 RESULTS = {report.SUCCESS: results.SUCCESS, report.WARNINGS: results.WARNINGS,
@@ -49,18 +48,16 @@ class AuditInventory(buildstep.BuildStep):
     description = "auditing"
     warnOnWarnings = True  # findings mark the whole build, not only this step
 
-    def __init__(self, vulnerabilities_url, pkgsrc_url, **kwargs):
+    def __init__(self, feeds, **kwargs):
         super().__init__(**kwargs)
-        self.vulnerabilities_url = vulnerabilities_url
-        self.pkgsrc_url = pkgsrc_url
+        self.feeds = feeds
 
     @defer.inlineCallbacks
     def run(self):
         plan = self.getProperty("plan")
         log = yield self.addLog("findings")
         try:
-            data = yield fetch_bytes(self.vulnerabilities_url)
-            vulnerabilities = yield threads.deferToThread(parse_vulnerabilities, data)
+            vulnerabilities = yield self.feeds.vulnerabilities()
         except (FetchError, VulnerabilitiesError) as error:
             message = f"pkg-vulnerabilities unusable, the image was NOT audited: {error}"
             yield log.addStderr(message + "\n")
@@ -68,15 +65,14 @@ class AuditInventory(buildstep.BuildStep):
             self.setProperty("audit_error", message, "audit")
             self.descriptionDone = ["NOT audited:", "pkg-vulnerabilities unusable"]
             return results.WARNINGS
-        yield log.addStdout(f"{self.vulnerabilities_url}: {len(vulnerabilities.entries)} entries, "
+        yield log.addStdout(f"{self.feeds.vulnerabilities_url}: {len(vulnerabilities.entries)} entries, "
                             f"{vulnerabilities.netbsd_id or 'no $NetBSD id'}, "
                             f"checksum {'+'.join(vulnerabilities.verified_with)} verified\n")
-        repository_url = summary_url(self.pkgsrc_url, plan)
         try:
-            summary = yield fetch_bytes(repository_url)
-            records = yield threads.deferToThread(parse_pkg_summary, summary)
+            records = yield self.feeds.repository(plan)
         except (FetchError, SummaryError) as error:
-            yield log.addStderr(f"{repository_url}: {error}; whether fixes exist is unknown\n")
+            yield log.addStderr(f"{self.feeds.repository_url(plan)}: {error}; "
+                                "whether fixes exist is unknown\n")
             records = None
         findings = yield threads.deferToThread(
             lambda: Auditor(vulnerabilities, records).audit(self.getProperty("installed_packages")))
