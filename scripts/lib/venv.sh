@@ -14,7 +14,7 @@ ensure_venv() {
     fi
     if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
         echo "installing triton-origin-ci and its dependencies into .venv (log: .venv/pip.log)"
-        if ! { "$PY" -m pip install --upgrade pip && "$PY" -m pip install -e "$ROOT[test]"; } >"$VENV/pip.log" 2>&1; then
+        if ! { "$PY" -m pip install --upgrade pip && "$PY" -m pip install -e "$ROOT[test,postgres]"; } >"$VENV/pip.log" 2>&1; then
             tail -n 20 "$VENV/pip.log" >&2
             echo "pip install failed (whole log: .venv/pip.log)" >&2
             return 1

@@ -203,6 +203,7 @@ class Service:
         shutil.copytree(self.sim_template.root, self.sim_root, symlinks=True)
         master_dir = os.path.join(self.directory, "master")
         run(os.path.join(BIN, "buildbot"), "create-master", "-q", "-r",
+            f"--db={self.master_settings.get('db_url', 'sqlite:///state.sqlite')}",
             f"--config={os.path.join(REPO, 'master', 'master.cfg')}", master_dir)
         with open(os.path.join(master_dir, "origin-ci.yaml"), "w") as handle:
             json.dump({"config_dir": self.config_dir, "var_dir": self.var_dir}, handle)
