@@ -5,7 +5,7 @@ import pytest
 from origin_ci.flavours import load_flavours
 from origin_ci.pkgsrc.match import best_match, pkg_match
 
-from smartos_sim import catalog, origins, pkgrepo, pkgtools
+from smartos_sim import catalog, origins, pkgcommon, pkgrepo
 
 from .conftest import PKGIN, REPO
 
@@ -37,7 +37,7 @@ def test_every_shipped_flavour_installs_and_upgrades(simi, origin):
     if flavour.upgrade:
         available = [r["PKGNAME"] for r in pkgrepo.repository_records(simi.root, origin.branch, origin.arch)]
         stale = {name for name in installed
-                 if best_match(f"{pkgtools.pkgbase(name)}-[0-9]*", available) != name}
+                 if best_match(f"{pkgcommon.pkgbase(name)}-[0-9]*", available) != name}
         assert not stale
         again = simi.run("zlogin", vm, PKGIN, "-y", "full-upgrade", check=True)
         assert "nothing to upgrade." in again.stdout

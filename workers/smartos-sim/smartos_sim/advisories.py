@@ -20,7 +20,7 @@ from origin_ci.pkgsrc.vulnerabilities import parse_vulnerabilities, render_vulne
 
 from . import pkgrepo
 from .errors import RequestError
-from .pkgtools import pkgbase, pkgversion
+from .pkgcommon import pkgbase, pkgversion
 from .state import ADMIN_LOCK, State, atomic_write_bytes
 
 VULNERABILITIES_PATH = Path("pkgsrc") / "vulns" / "pkg-vulnerabilities.gz"

@@ -1,4 +1,5 @@
-"""The pkgsrc pattern matcher and pkg_summary parser of this repository (origin_ci.pkgsrc).
+"""The pkgsrc pattern matcher, version comparison and pkg_summary parser of this repository
+(origin_ci.pkgsrc).
 
 The simulator matches DEPENDS and command-line patterns with the same code the service uses,
 as pkg_install's and pkgin's matchers are one and the same on SmartOS.
@@ -8,6 +9,11 @@ as pkg_install's and pkgin's matchers are one and the same on SmartOS.
 def pkg_match(pattern, pkgname):
     from origin_ci.pkgsrc.match import pkg_match as match
     return match(pattern, pkgname)
+
+
+def dewey_cmp(a, b):
+    from origin_ci.pkgsrc.dewey import dewey_cmp as cmp
+    return cmp(a, b)
 
 
 def best_match(pattern, pkgnames):

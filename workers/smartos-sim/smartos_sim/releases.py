@@ -21,7 +21,7 @@ from origin_ci.pkgsrc.match import pick_newest
 
 from . import origins, pkgrepo
 from .errors import RequestError
-from .pkgtools import pkgbase, pkgversion
+from .pkgcommon import pkgbase, pkgversion
 from .state import ADMIN_LOCK, State, atomic_write_json, read_json
 
 RELEASES_NAME = "released-origins.json"

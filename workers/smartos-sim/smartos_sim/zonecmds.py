@@ -1,7 +1,7 @@
 """Commands of a simulated zone's operating system, and the shell that runs them.
 
 System commands (echo, cat, rm, mdata-get, shutdown, ...) behave as their SmartOS counterparts
-do for the simple uses a build makes of them; pkgsrc's tools live in `pkgtools`.
+do for the simple uses a build makes of them; pkgsrc's tools are added from `pkgtools.COMMANDS`.
 """
 import re
 import shutil
@@ -9,7 +9,7 @@ import time
 from pathlib import Path, PurePosixPath
 
 from . import pkgtools, zoneshell
-from .pkgtools import read_stdin
+from .pkgcommon import read_stdin
 from .zoneshell import ShellExit
 
 
