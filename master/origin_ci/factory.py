@@ -7,6 +7,7 @@ read, so a `buildbot try` patch changes what gets built.
 import shlex
 
 from buildbot.plugins import steps, util
+from buildbot.process import buildstep
 
 from origin_ci import manifest, zone
 from origin_ci.steps.origin import RecordOriginManifest
@@ -14,6 +15,7 @@ from origin_ci.steps.plan import PlanBuild
 from origin_ci.steps.publish import PublishImage
 from origin_ci.steps.report import AuditInventory, DiffInventory, MeasureSize, WriteReport
 from origin_ci.steps.verify import VerifyImage
+from origin_ci.steps.zone import DeleteBuildZone
 
 PKGIN = "/opt/local/bin/pkgin"
 PKG_INFO = "/opt/local/sbin/pkg_info"
@@ -30,12 +32,10 @@ DONE = {
     "pkgin update": "repository refreshed",
     "install packages": "packages installed",
     "full upgrade": "packages upgraded",
-    "origin inventory": "origin inventory recorded",
     "inventory": "inventory recorded",
     "clean pkgin cache": "pkgin cache cleaned",
     "stop zone": "build zone stopped",
     "create image": "image created",
-    "delete zone": "build zone deleted",
 }
 
 
@@ -69,18 +69,15 @@ def _upgrade_requested(step):
     return bool(step.getProperty("plan", {}).get("upgrade"))
 
 
-def _zone_may_exist(step):
-    return bool(step.getProperty("vm_uuid"))
-
-
 def zlogin(*command):
     return ["zlogin", VM, *command]
 
 
 def record_inventory(name, filename):
-    """`pkg_info -X -a` of the build zone, in pkg_summary format, into the output directory."""
+    """`pkg_info -X -a` of the build zone, in pkg_summary format, into the output directory;
+    the zone's uuid is an argument of the shell, never part of its script."""
     return steps.ShellCommand(name=name, workdir=OUT_DIR, haltOnFailure=True,
-                              command=util.Interpolate(f"zlogin %(prop:vm_uuid)s {PKG_INFO} -X -a > {filename}"))
+                              command=["sh", "-c", f'zlogin "$1" {PKG_INFO} -X -a > "$2"', "sh", VM, filename])
 
 
 def make_factory(settings, targets, feeds, flavour_names=()):
@@ -130,20 +127,16 @@ def make_factory(settings, targets, feeds, flavour_names=()):
         WriteReport(artifacts_dir=artifacts_dir, haltOnFailure=True),
         PublishImage(targets, artifacts_dir=artifacts_dir, haltOnFailure=True),
         # Cleanup runs whatever happened before: no build zone or output may outlive the build.
-        steps.ShellCommand(name="delete zone", alwaysRun=True, doStepIf=_zone_may_exist,
-                           command=util.Interpolate(
-                               "if vmadm get %(prop:vm_uuid)s >/dev/null 2>&1; "
-                               "then vmadm delete %(prop:vm_uuid)s; "
-                               "else echo 'no build zone %(prop:vm_uuid)s to delete'; fi")),
+        DeleteBuildZone(alwaysRun=True),
         steps.RemoveDirectory(name="remove output", dir=OUT_DIR, alwaysRun=True),
         # Published files are links or copies in the targets; the uploads go with the build.
         steps.MasterShellCommand(name="remove artifacts", command=["rm", "-rf", artifacts_dir],
                                  alwaysRun=True, logEnviron=False),
     ])
     for step in factory.steps:
-        if issubclass(step.step_class, steps.ShellCommand):
-            # The worker's environment is nobody's business in a build log.
+        if issubclass(step.step_class, (steps.ShellCommand, steps.Git, buildstep.ShellMixin)):
+            # The worker's environment is nobody's business in a build log anyone may read.
             step.kwargs.setdefault("logEnviron", False)
-            if step.kwargs["name"] in DONE:
-                step.kwargs.setdefault("descriptionDone", DONE[step.kwargs["name"]])
+        if step.kwargs.get("name") in DONE:
+            step.kwargs.setdefault("descriptionDone", DONE[step.kwargs["name"]])
     return factory

@@ -104,9 +104,8 @@ def all_flavours(matrix, discovered):
 
 def publish_targets(settings):
     """The local store first (the nightly and security decisions read its inventories)."""
-    targets = [LocalStoreTarget(settings.images_dir, url=settings.url + IMAGES_PATH)] \
-        if settings.local_store else []
-    return targets + [ImgapiTarget(**target) for target in settings.imgapi_targets]
+    return [LocalStoreTarget(settings.images_dir, url=settings.url + IMAGES_PATH)] + \
+        [ImgapiTarget(**target) for target in settings.imgapi_targets]
 
 
 def make_master_config(settings, matrix, discovered=()):

@@ -3,6 +3,7 @@ from origin_ci import versions, zone
 from origin_ci.flavours import parse_matrix
 
 TRY_CHANNEL = "experimental"
+TRY_MARK = "-try."  # in the version of every try image
 
 
 class PlanError(Exception):
@@ -33,7 +34,7 @@ def make_plan(flavours_text, flavours_path, image_name, published_versions, buil
     version = versions.next_version(plan["version_series"], published_versions)
     if is_try:
         # A try image is an experiment: it must never take the version a real build will get.
-        version += f"-try.{build_number}"
+        version += f"{TRY_MARK}{build_number}"
     return {
         "plan": plan,
         "image_name": image_name,

@@ -80,9 +80,16 @@ def promote_scheduler(builder_name, image_names):
 
 
 class TryUserpass(schedulers.Try_Userpass):
-    """Buildbot 4.3's Try_Userpass drops its PB registrations before unregistering them, so a
+    """`buildbot try` that takes an author's patch but none of their build properties: those
+    reach command lines on the worker's global zone (vm_uuid, packages, ...), and only the plan
+    may set them.
+
+    Also, Buildbot 4.3's Try_Userpass drops its PB registrations before unregistering them, so a
     reconfig that changes its builders (a new flavour) fails with "username already registered";
     this one unregisters first."""
+
+    def addBuildsetForSourceStamps(self, *args, properties=None, **kwargs):
+        return super().addBuildsetForSourceStamps(*args, properties=None, **kwargs)
 
     @defer.inlineCallbacks
     def reconfigService(self, builderNames, port, userpass, **kwargs):

@@ -16,7 +16,7 @@ URL_RE = r"^(https?://|file:)"
 URL_HELP = "is not an http(s) URL or a file: URL (file:relative/to/var or file:///absolute)"
 
 MASTER_SCHEMA = {
-    "type": "object",
+    "type": ["object", "null"],  # an empty file: every default
     "additionalProperties": False,
     "properties": {
         "title": {"type": "string"},
@@ -92,7 +92,8 @@ WORKERS_SCHEMA = {
                             "max_physical_memory": {"type": "integer", "minimum": 256},
                             "quota": {"type": "integer", "minimum": 1},
                             "nic_tag": {"type": "string"},
-                            "ip": {"type": "string"},
+                            "ip": {"type": "string", "pattern": r"^(dhcp|\d{1,3}(\.\d{1,3}){3}/\d{1,2})$",
+                                   "description_of_pattern": "is not dhcp or an IPv4 address/prefix such as 10.1.2.3/24"},
                             "gateway": {"type": "string"},
                             "resolvers": {"type": "array", "items": {"type": "string"}},
                         },
@@ -103,6 +104,7 @@ WORKERS_SCHEMA = {
     },
 }
 
+DEFAULT_MAX_BUILDS = 2
 BUILD_ZONE_DEFAULTS = {
     "brand": "joyent-minimal",
     "max_physical_memory": 2048,
@@ -139,7 +141,6 @@ class Settings:
     nightly: dict
     admins: tuple
     try_port: object
-    local_store: bool
     imgapi_targets: tuple  # dicts: name, url, user, key_path, import_origins_from
     upstream: dict
     security: dict
@@ -165,7 +166,16 @@ class Settings:
 def load_settings(config_dir, var_dir, repo_dir):
     """Settings from `config_dir`; `repo_dir` is the default source of image definitions."""
     master = read_yaml(os.path.join(config_dir, "master.yaml"), MASTER_SCHEMA) or {}
-    workers = read_yaml(os.path.join(config_dir, "workers.yaml"), WORKERS_SCHEMA)
+    workers_path = os.path.join(config_dir, "workers.yaml")
+    workers = read_yaml(workers_path, WORKERS_SCHEMA)
+    shared_static_ips = [
+        (f"workers[{index}].build_zone.ip", f"{entry['build_zone']['ip']} would be given to each of "
+         f"the {entry.get('max_builds', DEFAULT_MAX_BUILDS)} builds the host runs at once: use dhcp, "
+         "or max_builds: 1")
+        for index, entry in enumerate(workers["workers"])
+        if entry.get("build_zone", {}).get("ip", "dhcp") != "dhcp" and entry.get("max_builds", DEFAULT_MAX_BUILDS) > 1]
+    if shared_static_ips:
+        raise ConfigFileError(workers_path, shared_static_ips)
 
     def in_var(path):
         return os.path.normpath(os.path.join(var_dir, path))
@@ -177,9 +187,11 @@ def load_settings(config_dir, var_dir, repo_dir):
         return value
 
     publish = master.get("publish", {})
-    if not publish.get("local_store", True) and not publish.get("imgapi"):
-        raise ConfigFileError(os.path.join(config_dir, "master.yaml"),
-                              [("publish", "no publish target: enable local_store or add an imgapi target")])
+    if not publish.get("local_store", True):
+        # The store keeps each image's inventory and report, which IMGAPI cannot hold.
+        raise ConfigFileError(os.path.join(config_dir, "master.yaml"), [(
+            "publish.local_store", "cannot be false: the local store is the record of what each "
+            "image contains (nightly, security and diff decisions read it)")])
     definitions = master.get("image_definitions", {})
     secrets_dir = in_var(master.get("secrets_dir", "secrets"))
     missing_keys = [(f"publish.imgapi[{index}].key_secret",
@@ -206,7 +218,7 @@ def load_settings(config_dir, var_dir, repo_dir):
         nightly={"hour": 3, "minute": 0, **master.get("nightly", {})},
         admins=tuple(master.get("admins", ["admin"])),
         try_port=master.get("try_port", "tcp:8031:interface=127.0.0.1"),
-        local_store=publish.get("local_store", True),
+
         imgapi_targets=tuple(
             {"name": entry["name"], "url": entry["url"], "user": entry["user"],
              "key_path": os.path.join(secrets_dir, entry["key_secret"]),
@@ -227,7 +239,7 @@ def load_settings(config_dir, var_dir, repo_dir):
             WorkerSettings(
                 name=entry["name"],
                 password_secret=f"worker-{entry['name']}",
-                max_builds=entry.get("max_builds", 2),
+                max_builds=entry.get("max_builds", DEFAULT_MAX_BUILDS),
                 build_zone={**BUILD_ZONE_DEFAULTS, **entry.get("build_zone", {})},
             )
             for entry in workers["workers"]

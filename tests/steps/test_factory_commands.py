@@ -62,13 +62,14 @@ def test_pinned_multiarch_flavour_commands(settings):
                              ["coreutils-8.23nb2", "curl-7.51.0", "gsed-4.2.2nb4", "patch-2.7.5",
                               "sudo-1.8.15"]],
         "full upgrade": ["zlogin", VM, "/opt/local/bin/pkgin", "-y", "full-upgrade"],
-        "inventory": f"zlogin {VM} /opt/local/sbin/pkg_info -X -a > inventory.pkg_summary",
+        "origin inventory": ["sh", "-c", 'zlogin "$1" /opt/local/sbin/pkg_info -X -a > "$2"', "sh", VM,
+                             "origin-inventory.pkg_summary"],
+        "inventory": ["sh", "-c", 'zlogin "$1" /opt/local/sbin/pkg_info -X -a > "$2"', "sh", VM,
+                      "inventory.pkg_summary"],
         "clean pkgin cache": ["zlogin", VM, "/opt/local/bin/pkgin", "-y", "clean"],
         "stop zone": ["vmadm", "stop", VM],
         "create image": ["imgadm", "create", "-i", "-c", "gzip", "-m", "image-manifest.json",
                          "-o", "triton-origin-multiarch-15.4.1-1.0.0", VM],
-        "delete zone": f"if vmadm get {VM} >/dev/null 2>&1; then vmadm delete {VM}; "
-                       f"else echo 'no build zone {VM} to delete'; fi",
         # on the master
         "remove artifacts": ["rm", "-rf", f"{settings.var_dir}/artifacts/triton-origin-multiarch-15.4.1/7"],
     }

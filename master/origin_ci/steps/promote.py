@@ -3,6 +3,8 @@ staging → release). It is a build of its own so that each promotion has a log 
 from buildbot.process import buildstep, results
 from twisted.internet import defer
 
+from origin_ci.plan import TRY_MARK
+
 
 class PromoteImage(buildstep.BuildStep):
     name = "promote"
@@ -18,6 +20,10 @@ class PromoteImage(buildstep.BuildStep):
         version = (self.getProperty("version") or "").strip()
         channel = self.getProperty("to_channel")
         log = yield self.addLog("promotion")
+        if TRY_MARK in version:
+            yield log.addStderr(f"{version} is a try build's image: it stays in the experimental channel\n")
+            self.descriptionDone = [f"{image_name}@{version} is a try image, not promoted"]
+            return results.FAILURE
         if not self.targets:
             yield log.addStderr("no IMGAPI publish target is configured: the local store has no channels\n")
             self.descriptionDone = ["no IMGAPI target to promote in"]

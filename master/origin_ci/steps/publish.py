@@ -3,7 +3,7 @@ import datetime
 import json
 
 from buildbot.process import buildstep, results
-from twisted.internet import defer
+from twisted.internet import defer, threads
 
 from origin_ci import manifest, publication
 from origin_ci.steps.verify import artifact_paths
@@ -66,10 +66,18 @@ class PublishImage(buildstep.BuildStep):
             return results.SKIPPED
         paths = artifact_paths(self.artifacts_dir, plan["image_name"], version)
         build_url = yield self.build.getUrl()
-        final, artifacts = prepare_publication(paths, build_metadata(self, build_url),
-                                               datetime.datetime.now(datetime.UTC))
         log = yield self.addLog("published")
-        for target in targets:
+        try:
+            final, artifacts = yield threads.deferToThread(
+                prepare_publication, paths, build_metadata(self, build_url),
+                datetime.datetime.now(datetime.UTC))
+        except (OSError, ValueError) as error:
+            yield log.addStderr(f"the uploaded artifacts are unusable: {error}\n")
+            self.descriptionDone = ["not published: artifacts unusable"]
+            return results.FAILURE
+        # The local store is the record the nightly, security and diff decisions read: it takes
+        # the image last, once every IMGAPI has it, so a failed upload leaves no record behind.
+        for target in sorted(targets, key=lambda target: not target.has_channels):
             try:
                 where = yield target.publish(final, paths["image"], artifacts, channel)
             except Exception as error:  # each target's own errors; nothing half-published by it
