@@ -43,8 +43,7 @@ def www_config(settings):
         "port": settings.www_port,
         "plugins": {"waterfall_view": {}, "console_view": {}, "grid_view": {},
                     # the local image store at /plugins/images/, which build pages link to
-                    **({www_images.PLUGIN_NAME: www_images.ImagesDirectory(settings.images_dir)}
-                       if settings.local_store else {})},
+                    www_images.PLUGIN_NAME: www_images.ImagesDirectory(settings.images_dir)},
         # /change_hook/poller?poller=NAME polls a poller now (upstream-origins, pkgsrc-security).
         "change_hook_dialects": {"poller": {"allowed": list(POLLERS)}},
         "auth": SecretFileAuth(settings.secrets_dir, settings.admins),
