@@ -25,6 +25,7 @@ class PkgsrcFeeds:
         self.max_age = max_age
         self.clock = clock
         self._copies = {}  # url -> (fetched at, parsed)
+        self._waiting = {}  # url -> callers waiting for the fetch under way
 
     def vulnerabilities(self, refresh=False):
         """Deferred: the verified file (FetchError, VulnerabilitiesError)."""
@@ -37,11 +38,24 @@ class PkgsrcFeeds:
     def repository_url(self, plan):
         return summary_url(self.pkgsrc_url, plan)
 
-    @defer.inlineCallbacks
     def _current(self, url, parse, refresh):
         copy = self._copies.get(url)
         if copy and not refresh and self.clock() - copy[0] < self.max_age:
-            return copy[1]
+            return defer.succeed(copy[1])
+        if url in self._waiting:  # a fetch is under way: share its outcome
+            waiter = defer.Deferred()
+            self._waiting[url].append(waiter)
+            return waiter
+        self._waiting[url] = []
+        return self._fetch(url, parse).addBoth(self._fetched, url)
+
+    @defer.inlineCallbacks
+    def _fetch(self, url, parse):
         parsed = yield threads.deferToThread(parse, (yield fetch_bytes(url)))
         self._copies[url] = (self.clock(), parsed)
         return parsed
+
+    def _fetched(self, outcome, url):
+        for waiter in self._waiting.pop(url):
+            waiter.callback(outcome)  # a Failure goes to the waiters' errbacks
+        return outcome

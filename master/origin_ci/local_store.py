@@ -70,8 +70,8 @@ class LocalImageStore:
             raise StoreError(f"{name}@{version} is already published in {self.directory}; "
                              "refusing to overwrite it")
         os.makedirs(self.directory, exist_ok=True)
-        moves = {"zfs.gz": image_file, **(artifacts or {})}
-        for suffix, source in moves.items():
+        files = {"zfs.gz": image_file, **(artifacts or {})}
+        for suffix, source in files.items():
             destination = self._path(name, version, suffix)
             _link_or_copy(source, destination + ".partial")
             os.replace(destination + ".partial", destination)

@@ -3,7 +3,7 @@
 A target answers `published_versions(name)` (for the next patch number),
 `last_published(name)` (version and installed packages of the newest image, for the security
 poller and nightly builds), `last_report(name)` (the newest image's report.json, for the USB-key
-total) and `publish(manifest, image_file, artifacts)`; all return Deferreds so that a remote IMGAPI and
+total) and `publish(manifest, image_file, artifacts, channel)`; all return Deferreds so that a remote IMGAPI and
 the local store look alike to the steps. The local store's disk work runs in a thread because
 image files are hundreds of MB.
 """
@@ -50,7 +50,7 @@ class LocalStoreTarget:
         return json.loads(recorded) if recorded else None
 
     def publish(self, manifest, image_file, artifacts, channel):
-        """Copies, since other targets may need the same files; returns where it went."""
+        """Links (or copies) the files, which stay for the other targets; returns where they went."""
         return threads.deferToThread(self.store.publish, manifest, image_file, artifacts)
 
     def links(self, manifest, artifact_suffixes):
@@ -59,6 +59,19 @@ class LocalStoreTarget:
                  for suffix in ("imgmanifest", "zfs.gz", *artifact_suffixes)]
         base = self.url or f"file://{os.path.abspath(self.store.directory)}/"
         return [(name, base + name) for name in names]
+
+
+_clients = {}
+
+
+def shared_client(url, user=None, key_path=None):
+    """One client, and so one connection pool, per IMGAPI and identity for the master's life:
+    every reconfig makes new targets, and must not leave pools behind. A key file that changed
+    gets a new client."""
+    identity = (url, user, key_path, os.stat(key_path).st_mtime_ns if key_path else None)
+    if identity not in _clients:
+        _clients[identity] = ImgapiClient(url, user=user, key_path=key_path)
+    return _clients[identity]
 
 
 class ImgapiTarget:
@@ -71,8 +84,8 @@ class ImgapiTarget:
     def __init__(self, name, url, user, key_path, import_origins_from=None):
         self.name = name
         self.description = url
-        self.client = ImgapiClient(url, user=user, key_path=key_path)
-        self.origin_source = ImgapiClient(import_origins_from) if import_origins_from else None
+        self.client = shared_client(url, user=user, key_path=key_path)
+        self.origin_source = shared_client(import_origins_from) if import_origins_from else None
 
     def _images(self, image_name):
         return defer.Deferred.fromCoroutine(self.client.list_images(name=image_name, channel=ALL_CHANNELS))

@@ -7,10 +7,10 @@ import dataclasses
 import os
 
 from origin_ci.configfile import ConfigFileError, read_yaml
+from origin_ci.imgapi.channels import CHANNEL_NAMES as CHANNELS
 from origin_ci.report import DEFAULT_USB_KEY_BUDGET_BYTES
 
 TRY_USERS_SECRET = "try-users"
-CHANNELS = ("experimental", "dev", "staging", "release", "support")
 NAME_RE = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 URL_RE = r"^(https?://|file:)"
 URL_HELP = "is not an http(s) URL or a file: URL (file:relative/to/var or file:///absolute)"

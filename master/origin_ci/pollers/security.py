@@ -7,12 +7,12 @@ against it and the flavour's repository `pkg_summary`. Fixes already triggered a
 in Buildbot's database, so a fix triggers one build, ever.
 """
 from buildbot.changes import base
-from twisted.internet import defer
+from twisted.internet import defer, threads
 from twisted.python import log
 
 from origin_ci import security
 from origin_ci.fetch import FetchError
-from origin_ci.pkgsrc.audit import Auditor
+from origin_ci.pkgsrc.audit import audit
 from origin_ci.pkgsrc.summary import SummaryError
 from origin_ci.pkgsrc.vulnerabilities import VulnerabilitiesError
 from origin_ci.pollers.state import StableStateMixin
@@ -78,7 +78,8 @@ class PkgsrcSecurityPoller(StableStateMixin, base.ReconfigurablePollingChangeSou
             return []
         finally:
             refreshed.add(url)
-        verdict = security.classify(plan, Auditor(vulns, records).audit(packages))
+        findings = yield threads.deferToThread(audit, packages, vulns, records)
+        verdict = security.classify(plan, findings)
         if verdict.pinned:
             log.msg(f"{self.name}: {name}@{version} pins vulnerable packages with fixes available, "
                     f"not rebuilding: {security.describe(verdict.pinned)}")

@@ -30,7 +30,12 @@ class PlanBuild(buildstep.BuildStep, CompositeStepMixin):
         image_name = self.getProperty("flavour")
         published = set()
         for target in self.targets:
-            published.update((yield defer.maybeDeferred(target.published_versions, image_name)))
+            try:
+                published.update((yield defer.maybeDeferred(target.published_versions, image_name)))
+            except Exception as error:  # an unreachable IMGAPI: no version can be chosen safely
+                yield log.addStderr(f"{target.name}: cannot list the published versions: {error}\n")
+                self.descriptionDone = [f"no plan: {target.name} unreachable"]
+                return results.FAILURE
         try:
             properties = make_plan(
                 text, f"{FLAVOURS_IN_CHECKOUT} (checkout)", image_name, sorted(published),

@@ -11,7 +11,7 @@ from twisted.internet import defer, threads
 
 from origin_ci import report
 from origin_ci.fetch import FetchError
-from origin_ci.pkgsrc.audit import Auditor
+from origin_ci.pkgsrc.audit import audit
 from origin_ci.pkgsrc.sizeplan import SizePlanError
 from origin_ci.pkgsrc.summary import SummaryError, parse_pkg_summary
 from origin_ci.pkgsrc.vulnerabilities import VulnerabilitiesError
@@ -75,7 +75,7 @@ class AuditInventory(buildstep.BuildStep):
                                 "whether fixes exist is unknown\n")
             records = None
         findings = yield threads.deferToThread(
-            lambda: Auditor(vulnerabilities, records).audit(self.getProperty("installed_packages")))
+            audit, self.getProperty("installed_packages"), vulnerabilities, records)
         entries = report.audit_entries(findings)
         self.setProperty("audit", entries, "audit")
         self.setProperty("audit_error", None, "audit")
@@ -165,12 +165,12 @@ class MeasureSize(_ArtifactsStep):
             if name == current_name:
                 continue
             published = yield self.targets[0].last_report(name)
-            if published is None:
+            try:
+                images.append({"name": name, "version": published["image"]["version"],
+                               **{key: published["size"][key]
+                                  for key in ("image_bytes", "origin_uuid", "origin_bytes")}})
+            except (TypeError, KeyError):  # no report, or one from before these keys existed
                 uncounted.append(name)
-                continue
-            images.append({"name": name, "version": published["image"]["version"],
-                           **{key: published["size"][key]
-                              for key in ("image_bytes", "origin_uuid", "origin_bytes")}})
         return images, uncounted
 
 
