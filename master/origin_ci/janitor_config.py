@@ -6,7 +6,7 @@ from buildbot.schedulers import base
 from twisted.internet import defer
 
 from origin_ci.schedulers import fixed_codebase
-from origin_ci.steps.janitor import ReapOrphanZones
+from origin_ci.steps.janitor import ReapOrphanZones, RemoveStaleArtifacts
 
 BUILDER_PREFIX = "janitor-"
 
@@ -16,13 +16,15 @@ def janitor_builder_name(worker_name):
 
 
 def janitor_builders(settings):
-    factory = util.BuildFactory([ReapOrphanZones(logEnviron=False)])
+    factory = util.BuildFactory([ReapOrphanZones(logEnviron=False),
+                                 RemoveStaleArtifacts(settings.artifacts_dir, alwaysRun=True)])
     return [
         util.BuilderConfig(
             name=janitor_builder_name(worker.name), workernames=[worker.name], factory=factory,
             # A connect and a periodic run queued together do the same work: one build suffices.
             collapseRequests=True, tags=["janitor"],
-            description=f"deletes the build zones on {worker.name} that no running build owns")
+            description=f"deletes the build zones on {worker.name} that no running build owns, "
+                        "and uploads no running build needs")
         for worker in settings.workers
     ]
 

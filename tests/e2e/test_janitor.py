@@ -1,5 +1,7 @@
 """A worker killed mid-build: the janitor leaves running builds' zones alone, reaps the dead build's
 zone once the worker is back, and the build Buildbot retries then succeeds."""
+import os
+
 import pytest
 
 from tests.e2e.service import Service, properties, wait_until
@@ -52,11 +54,16 @@ def test_lost_worker_leaves_no_zone_once_back_and_running_builds_keep_theirs(ser
 
     service.kill_worker()
     assert zone in [uuid for uuid, *_ in service.sim_zones()], "a dead worker deletes nothing"
+    # what a build lost after its upload leaves on the master
+    stale_upload = os.path.join(service.var_dir, "artifacts", IMAGE, str(build["number"]))
+    os.makedirs(stale_upload, exist_ok=True)
+    open(os.path.join(stale_upload, f"{IMAGE}-1.0.0.zfs.gz"), "wb").close()
     service.start_worker()  # at normal speed
     reaped = f"reaped orphan build zone {zone} (origin-build-{IMAGE}-{build['number']})"
     wait_until(lambda: any(reaped in text for text in janitor_logs(admin)), 60,
                "the janitor to reap the dead build's zone when the worker connects")
     assert zone not in [uuid for uuid, *_ in service.sim_zones()]
+    wait_until(lambda: not os.path.exists(stale_upload), 30, "the janitor to remove the lost build's uploads")
 
     retried = admin.wait_build(request, timeout=180)
     assert retried["number"] != build["number"]

@@ -24,3 +24,13 @@ def test_zones_of_running_builds_are_kept():
         ("7d0e7e5c-5b1e-4a36-8d2f-9b1f0d6c2a11", "origin-build-triton-origin-x86_64-23.4.0-3")]
     assert janitor.orphans(zones, [uuid for uuid, _alias in zones]) == []
     assert janitor.orphans(zones, ()) == zones
+
+
+def test_stale_artifact_dirs_are_those_of_builds_not_running(tmp_path):
+    for builder, number in (("triton-origin-x86_64-24.4.1", 7), ("triton-origin-x86_64-24.4.1", 8),
+                            ("triton-origin-x86_64-23.4.0", 3)):
+        (tmp_path / builder / str(number)).mkdir(parents=True)
+    assert janitor.stale_artifact_dirs(str(tmp_path), {("triton-origin-x86_64-24.4.1", 8)}) == [
+        str(tmp_path / "triton-origin-x86_64-23.4.0" / "3"),
+        str(tmp_path / "triton-origin-x86_64-24.4.1" / "7")]
+    assert janitor.stale_artifact_dirs(str(tmp_path / "none"), set()) == []

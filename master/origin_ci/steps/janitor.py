@@ -1,7 +1,9 @@
 """The janitor's step: delete the build zones on its worker's host that no running build owns."""
+import shutil
+
 from buildbot.data import resultspec
 from buildbot.process import buildstep, results
-from twisted.internet import defer
+from twisted.internet import defer, threads
 
 from origin_ci import janitor
 
@@ -76,3 +78,29 @@ class ReapOrphanZones(buildstep.ShellMixin, buildstep.BuildStep):
         still_there = yield self.makeRemoteShellCommand(command=["vmadm", "get", uuid], stdioLogName=None)
         yield self.runCommand(still_there)
         return still_there.didFail()
+
+
+class RemoveStaleArtifacts(buildstep.BuildStep):
+    """On the master: the uploads of builds that are not running (a build whose worker was lost
+    never reaches its own `remove artifacts` step)."""
+
+    name = "remove stale artifacts"
+    description = "looking for stale uploads"
+
+    def __init__(self, artifacts_dir, **kwargs):
+        super().__init__(**kwargs)
+        self.artifacts_dir = artifacts_dir
+
+    @defer.inlineCallbacks
+    def run(self):
+        # The uploads live on this master, so its own builds are all that count; one whose worker
+        # is gone will never clean up, even before Buildbot has finished it.
+        running = {(name, build.number) for name, builder in self.master.botmaster.builders.items()
+                   for build in builder.building if build.conn is not None}
+        stale = yield threads.deferToThread(janitor.stale_artifact_dirs, self.artifacts_dir, running)
+        log = yield self.addLog("artifacts")
+        for path in stale:
+            yield threads.deferToThread(shutil.rmtree, path, True)
+            yield log.addStdout(f"removed the uploads of a finished build: {path}\n")
+        self.descriptionDone = [f"removed {len(stale)} stale upload(s)"]
+        return results.SUCCESS
