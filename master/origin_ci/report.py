@@ -6,6 +6,7 @@ Every function returns JSON-able values, since the same data becomes build prope
 """
 from origin_ci.pkgsrc.dewey import dewey_cmp
 from origin_ci.pkgsrc.sizeplan import size_plan
+from origin_ci.pkgsrc.summary import split_pkgname
 
 # RFD 46: the whole set of images must fit on the headnode's 4 GB USB key.
 DEFAULT_USB_KEY_BUDGET_BYTES = 4 * 1024 ** 3
@@ -17,11 +18,6 @@ def human_bytes(count):
         if abs(count) >= scale:
             return f"{count / scale:.1f} {unit}"
     return f"{count} B"
-
-
-def _split_pkgname(pkgname):
-    base, dash, version = pkgname.rpartition("-")
-    return (base, version) if dash else (pkgname, "")
 
 
 # -- audit ------------------------------------------------------------------------------------
@@ -114,8 +110,8 @@ def package_diff(previous, packages):
     if previous[1] is None:
         diff["summary"] = f"{previous[0]} has no recorded inventory: nothing to compare"
         return diff
-    before = dict(_split_pkgname(name) for name in previous[1])
-    after = dict(_split_pkgname(name) for name in packages)
+    before = dict(split_pkgname(name) for name in previous[1])
+    after = dict(split_pkgname(name) for name in packages)
     diff["added"] = sorted(f"{base}-{after[base]}" for base in after.keys() - before.keys())
     diff["removed"] = sorted(f"{base}-{before[base]}" for base in before.keys() - after.keys())
     for base in sorted(before.keys() & after.keys()):

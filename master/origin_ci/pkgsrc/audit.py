@@ -9,6 +9,7 @@ with no such prefix (a leading glob, a backslash) are still checked, one by one.
 from dataclasses import dataclass
 
 from .match import compile_pattern, dash_prefixes, pick_newest
+from .summary import split_pkgname
 from .vulnerabilities import END_OF_LIFE, Vulnerabilities
 
 
@@ -86,8 +87,7 @@ class Auditor:
     def _newest_available(self, pkgname):
         if self._newest_by_pkgbase is None:
             return None
-        pkgbase = pkgname.rpartition("-")[0] or pkgname
-        return self._newest_by_pkgbase.get(pkgbase)
+        return self._newest_by_pkgbase.get(split_pkgname(pkgname)[0])
 
 
 def audit(pkgnames, vulns: Vulnerabilities, summary_records=None) -> list[Finding]:

@@ -17,6 +17,12 @@ ERRORS = "surrogateescape"
 _LINE_WITHOUT_EQUALS = re.compile(r"^[^=\n]+$", re.MULTILINE)
 
 
+def split_pkgname(pkgname):
+    """(PKGBASE, version) of a PKGNAME; a PKGNAME without a dash has no version part."""
+    base, dash, version = pkgname.rpartition("-")
+    return (base, version) if dash else (pkgname, "")
+
+
 class SummaryError(ValueError):
     """Data that is not a pkg_summary (or not a compressed one it claims to be)."""
 
@@ -55,9 +61,7 @@ class SummaryRecord:
 
     def _set_pkgname(self, pkgname):
         self.pkgname = pkgname
-        base, dash, version = pkgname.rpartition("-")
-        # A PKGNAME without a dash has no version part.
-        self.pkgbase, self.version = (base, version) if dash else (pkgname, "")
+        self.pkgbase, self.version = split_pkgname(pkgname)
 
     def _parsed(self):
         if self._fields is None:
